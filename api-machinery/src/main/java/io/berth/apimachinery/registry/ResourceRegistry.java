@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentList;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetList;
+import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
@@ -160,7 +161,10 @@ public final class ResourceRegistry {
                     PriorityClass.class, PriorityClassList.class, List.of("pc"), Set.of(), false),
             new ResourceType("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "selfsubjectaccessreview",
                     "SelfSubjectAccessReview", false, SelfSubjectAccessReview.class, null, List.of(), List.of(),
-                    Set.of("create"), Set.of(), false, true)));
+                    Set.of("create"), Set.of(), false, true),
+            new ResourceType("authentication.k8s.io", "v1", "selfsubjectreviews", "selfsubjectreview",
+                    "SelfSubjectReview", false, SelfSubjectReview.class, null, List.of(), List.of(),
+                    Set.of("create"), Set.of(), false, false)));
 
     private static ResourceType core(String resource, String singular, String kind, boolean namespaced,
                                      Class<? extends HasMetadata> type,

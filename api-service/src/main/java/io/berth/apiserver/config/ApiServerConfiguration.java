@@ -1,0 +1,125 @@
+package io.berth.apiserver.config;
+
+import io.berth.apimachinery.registry.ResourceRegistry;
+import io.berth.apimachinery.storage.EtcdKeys;
+import io.berth.apiserver.admission.Admission;
+import io.berth.apiserver.auth.FrontProxyAuthenticator;
+import io.berth.apiserver.bootstrap.SystemNamespaces;
+import io.berth.apiserver.housekeeping.Compactor;
+import io.berth.apiserver.housekeeping.EventLeases;
+import io.berth.apiserver.openapi.OpenApiDocuments;
+import io.berth.apiserver.rest.ApiHandler;
+import io.berth.apiserver.storage.EtcdStore;
+import io.berth.apiserver.storage.ValueTransformer;
+import io.berth.apiserver.watch.WatchCaches;
+import io.etcd.jetcd.Client;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import javax.net.ssl.SSLException;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Wires the api-service: etcd client, store, watch caches, admission, the API handler and its front-proxy filter. */
+@Configuration(proxyBeanMethods = false)
+public class ApiServerConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiServerConfiguration.class);
+
+    @Bean
+    ResourceRegistry resourceRegistry() {
+        return ResourceRegistry.builtIn();
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean(destroyMethod = "close")
+    Client etcdClient(EtcdProperties etcd, PkiProperties pki) throws SSLException {
+        var builder = Client.builder()
+                .endpoints(etcd.endpoints().toArray(String[]::new))
+                .connectTimeout(Duration.ofSeconds(5))
+                .keepaliveTime(Duration.ofSeconds(30))
+                .maxInboundMessageSize(64 * 1024 * 1024);
+        if (etcd.endpoints().stream().anyMatch(e -> e.startsWith("https"))) {
+            builder.sslContext(ssl -> ssl
+                    .trustManager(etcd.caFile(pki.dir()).toFile())
+                    .keyManager(etcd.certFile(pki.dir()).toFile(), etcd.keyFile(pki.dir()).toFile()));
+        }
+        return builder.build();
+    }
+
+    @Bean
+    EtcdStore etcdStore(Client client, EtcdProperties etcd, ApiServerProperties props) {
+        return new EtcdStore(client, new EtcdKeys(etcd.prefix()), ValueTransformer.IDENTITY,
+                props.maxObjectSize().toBytes());
+    }
+
+    @Bean(destroyMethod = "close")
+    WatchCaches watchCaches(ResourceRegistry registry, EtcdStore store, Client client, ApiServerProperties props,
+                            Clock clock) {
+        WatchCaches caches = new WatchCaches(registry, store, client, props);
+        caches.start();
+        caches.ready().thenCompose(ignored -> SystemNamespaces.ensure(store,
+                        registry.find("", "v1", "namespaces").orElseThrow(), clock))
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        log.error("could not create the system namespaces", error);
+                    }
+                });
+        return caches;
+    }
+
+    @Bean
+    Admission admission(ResourceRegistry registry, EtcdStore store, WatchCaches caches) {
+        return new Admission(registry, store, caches);
+    }
+
+    @Bean
+    EventLeases eventLeases(Client client, Clock clock, ApiServerProperties props) {
+        return new EventLeases(client, clock, props.eventTtl());
+    }
+
+    @Bean(destroyMethod = "close")
+    Compactor compactor(Client client, EtcdStore store, ApiServerProperties props) {
+        return new Compactor(client, store.keys(), props.compactionInterval());
+    }
+
+    @Bean
+    OpenApiDocuments openApiDocuments(ResourceRegistry registry) {
+        return new OpenApiDocuments(registry);
+    }
+
+    @Bean
+    ApiHandler apiHandler(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Admission admission,
+                          EventLeases leases, ApiServerProperties props, Clock clock, OpenApiDocuments openApi) {
+        return ApiHandler.create(registry, store, caches, admission, leases, props, clock, openApi);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> kubernetesApi(ApiHandler handler) {
+        return RouterFunctions.route(RequestPredicates.all(), handler::handle);
+    }
+
+    @Bean
+    FrontProxyAuthenticator frontProxyAuthenticator(ApiServerProperties props) {
+        return new FrontProxyAuthenticator(props.frontProxyAllowedNames());
+    }
+
+    /** Ready once every watch cache holds its resource (readiness group, application.yml). */
+    @Bean
+    HealthIndicator watchCachesHealthIndicator(WatchCaches caches) {
+        return () -> caches.isReady() ? Health.up().build()
+                : Health.outOfService().withDetail("watchCaches", "loading").build();
+    }
+}

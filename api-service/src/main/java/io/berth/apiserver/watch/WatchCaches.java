@@ -1,0 +1,99 @@
+package io.berth.apiserver.watch;
+
+import io.berth.apimachinery.registry.ResourceRegistry;
+import io.berth.apimachinery.registry.ResourceType;
+import io.berth.apiserver.config.ApiServerProperties;
+import io.berth.apiserver.storage.EtcdStore;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One {@link WatchCache} per stored resource, started together; owns the timer that sends bookmarks and asks etcd for
+ * progress notifications (so a cache learns that etcd's revision moved on without changes to its resource).
+ * Thread safe; {@link #close()} stops every cache.
+ */
+public final class WatchCaches implements AutoCloseable {
+
+    private static final long PROGRESS_DEBOUNCE_MS = 50;
+
+    private final Map<ResourceType, WatchCache> caches = new LinkedHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private final Watch watchClient;
+    private final AtomicLong lastProgressRequest = new AtomicLong();
+
+    public WatchCaches(ResourceRegistry registry, EtcdStore store, Client client, ApiServerProperties props) {
+        this.watchClient = client.getWatchClient();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "watch-cache-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        for (ResourceType type : registry.all()) {
+            if (type.stored()) {
+                caches.put(type, new WatchCache(type, store, watchClient, props.watchCacheCapacity(),
+                        props.watcherQueue(), scheduler, this::requestProgress));
+            }
+        }
+        long bookmarkMs = Math.max(100, props.bookmarkInterval().toMillis());
+        scheduler.scheduleAtFixedRate(this::tick, bookmarkMs, bookmarkMs, TimeUnit.MILLISECONDS);
+    }
+
+    public void start() {
+        caches.values().forEach(WatchCache::start);
+    }
+
+    public CompletableFuture<Void> ready() {
+        return CompletableFuture.allOf(caches.values().stream().map(WatchCache::ready)
+                .toArray(CompletableFuture[]::new));
+    }
+
+    public boolean isReady() {
+        return caches.values().stream().allMatch(WatchCache::isReady);
+    }
+
+    public WatchCache get(ResourceType type) {
+        WatchCache cache = caches.get(type);
+        if (cache == null) {
+            throw new IllegalArgumentException("no watch cache for " + type);
+        }
+        return cache;
+    }
+
+    public Collection<WatchCache> all() {
+        return caches.values();
+    }
+
+    /** Asks etcd for a progress notification on every watch, at most once per debounce window. */
+    void requestProgress() {
+        long now = System.currentTimeMillis();
+        long last = lastProgressRequest.get();
+        if (now - last >= PROGRESS_DEBOUNCE_MS && lastProgressRequest.compareAndSet(last, now)) {
+            try {
+                watchClient.requestProgress();
+            } catch (RuntimeException ignored) {
+                // the next tick or waiter asks again
+            }
+        }
+    }
+
+    private void tick() {
+        requestProgress();
+        // bookmarks go out a moment later so they can carry the revision the progress notification brought
+        scheduler.schedule(() -> caches.values().forEach(WatchCache::sendBookmarks), 100, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        caches.values().forEach(WatchCache::close);
+        scheduler.shutdownNow();
+    }
+}

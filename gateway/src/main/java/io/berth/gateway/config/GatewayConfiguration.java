@@ -1,0 +1,74 @@
+package io.berth.gateway.config;
+
+import io.berth.gateway.authn.IdentityFilter;
+import io.berth.gateway.authn.TokenFile;
+import io.berth.gateway.authz.Authorizer;
+import io.berth.gateway.routing.ApiServerDiscoveryClient;
+import io.berth.gateway.routing.ApiServerInstances;
+import io.berth.gateway.routing.PassiveHealthFilter;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import reactor.netty.http.client.PrematureCloseException;
+
+import java.net.ConnectException;
+import java.time.Clock;
+
+/** Wires authentication, authorization and routing over the api-service replicas. */
+@Configuration(proxyBeanMethods = false)
+public class GatewayConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    TokenFile tokenFile(GatewayProperties props, Clock clock) {
+        return new TokenFile(props.tokenFile(), clock, props.tokenFileRecheck());
+    }
+
+    @Bean
+    Authorizer authorizer() {
+        return new Authorizer();
+    }
+
+    @Bean
+    IdentityFilter identityFilter(TokenFile tokens, Authorizer authorizer) {
+        return new IdentityFilter(tokens, authorizer);
+    }
+
+    @Bean
+    ApiServerInstances apiServerInstances(GatewayProperties props, Clock clock) {
+        return new ApiServerInstances(props.apiServers(), clock, props.ejectFor());
+    }
+
+    @Bean
+    ApiServerDiscoveryClient apiServerDiscoveryClient(ApiServerInstances instances) {
+        return new ApiServerDiscoveryClient(instances);
+    }
+
+    @Bean
+    PassiveHealthFilter passiveHealthFilter(ApiServerInstances instances) {
+        return new PassiveHealthFilter(instances);
+    }
+
+    /**
+     * Everything goes to the api-service replicas, round robin. A GET (or HEAD) whose connection fails is retried on
+     * the next replica; other methods are not retried, since the first attempt may have been applied.
+     */
+    @Bean
+    RouteLocator apiRoutes(RouteLocatorBuilder routes, ApiServerInstances instances) {
+        int retries = Math.max(1, instances.all().size());
+        return routes.routes()
+                .route("kubernetes-api", r -> r.path("/**")
+                        .filters(f -> f.retry(c -> c.setRetries(retries)
+                                .setMethods(HttpMethod.GET, HttpMethod.HEAD)
+                                .setSeries()
+                                .setExceptions(ConnectException.class, PrematureCloseException.class)))
+                        .uri("lb://" + ApiServerInstances.SERVICE_ID))
+                .build();
+    }
+}

@@ -1,0 +1,305 @@
+package io.berth.testkit;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A whole Berth control plane of real processes for integration tests and benchmarks: a real etcd with client
+ * certificates, N api-service replicas and the gateway, each a separate JVM started from its built jar, plus a
+ * static token file (an admin in {@code system:masters} and a plain user) and a kubeconfig for the gateway.
+ *
+ * <pre>{@code
+ * try (ClusterHarness cluster = ClusterHarness.builder().apiReplicas(2).start()) {
+ *     cluster.kubeconfig();  // for kubectl or fabric8
+ * }
+ * }</pre>
+ *
+ * The jars are found through the system properties {@code berth.jar.api-service} and {@code berth.jar.gateway}, else
+ * under the repository's {@code api-service/target} and {@code gateway/target}. Thread safe for the stop/start calls.
+ */
+public final class ClusterHarness implements AutoCloseable {
+
+    private static final Duration STARTUP = Duration.ofSeconds(120);
+
+    private final Path workDir;
+    private final Path pkiDir;
+    private final EtcdProcess etcd;
+    private final List<ServiceProcess> apiServices = new ArrayList<>();
+    private ServiceProcess gateway;
+    private final String adminToken = token();
+    private final String userToken = token();
+    private final Path tokenFile;
+    private final Path kubeconfig;
+    private final Builder config;
+
+    private ClusterHarness(Builder config) {
+        this.config = config;
+        try {
+            this.workDir = Files.createTempDirectory("berth-cluster-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.pkiDir = Pki.shared();
+        this.etcd = EtcdProcess.start(pkiDir);
+        this.tokenFile = workDir.resolve("tokens.csv");
+        this.kubeconfig = workDir.resolve("kubeconfig");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings of a harness; {@link #start()} starts it. */
+    public static final class Builder {
+        private int apiReplicas = 1;
+        private final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Xss512k"));
+        private final Map<String, String> apiProperties = new LinkedHashMap<>();
+        private final Map<String, String> gatewayProperties = new LinkedHashMap<>();
+
+        public Builder apiReplicas(int n) {
+            this.apiReplicas = n;
+            return this;
+        }
+
+        /** JVM flags for every service; the default favours start-up time (C1 only, small heaps). */
+        public Builder jvmArgs(String... args) {
+            jvmArgs.clear();
+            jvmArgs.addAll(List.of(args));
+            return this;
+        }
+
+        public Builder apiServiceProperty(String key, String value) {
+            apiProperties.put(key, value);
+            return this;
+        }
+
+        public Builder gatewayProperty(String key, String value) {
+            gatewayProperties.put(key, value);
+            return this;
+        }
+
+        public ClusterHarness start() {
+            ClusterHarness harness = new ClusterHarness(this);
+            try {
+                harness.startAll();
+                return harness;
+            } catch (RuntimeException e) {
+                harness.close();
+                throw e;
+            }
+        }
+    }
+
+    private void startAll() {
+        writeTokens();
+        int[] ports = FreePorts.next(config.apiReplicas * 2 + 2);
+        for (int i = 0; i < config.apiReplicas; i++) {
+            List<String> args = new ArrayList<>(List.of(
+                    "--berth.pki.dir=" + pkiDir,
+                    "--berth.etcd.endpoints=" + etcd.endpoint(),
+                    "--berth.etcd.prefix=/registry",
+                    "--server.port=" + ports[2 * i],
+                    "--management.server.port=" + ports[2 * i + 1]));
+            config.apiProperties.forEach((k, v) -> args.add("--" + k + "=" + v));
+            apiServices.add(new ServiceProcess("api-service-" + i, jar("api-service"), config.jvmArgs, args,
+                    ports[2 * i], ports[2 * i + 1], workDir.resolve("api-service-" + i + ".log")));
+        }
+        apiServices.forEach(ServiceProcess::start);
+        apiServices.forEach(s -> s.awaitReady(STARTUP));
+        int gatewayPort = ports[config.apiReplicas * 2];
+        int gatewayManagement = ports[config.apiReplicas * 2 + 1];
+        List<String> args = new ArrayList<>(List.of(
+                "--berth.pki.dir=" + pkiDir,
+                "--berth.gateway.token-file=" + tokenFile,
+                "--berth.gateway.api-servers=" + String.join(",", apiServiceUrls()),
+                "--server.port=" + gatewayPort,
+                "--management.server.port=" + gatewayManagement));
+        config.gatewayProperties.forEach((k, v) -> args.add("--" + k + "=" + v));
+        gateway = new ServiceProcess("gateway", jar("gateway"), config.jvmArgs, args, gatewayPort, gatewayManagement,
+                workDir.resolve("gateway.log"));
+        gateway.start();
+        gateway.awaitReady(STARTUP);
+        writeKubeconfig();
+        awaitNamespaces();
+    }
+
+    private void awaitNamespaces() {
+        HttpClient client = httpClient();
+        await().atMost(STARTUP).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(gatewayUrl()
+                            + "/api/v1/namespaces/kube-node-lease"))
+                    .header("Authorization", "Bearer " + adminToken).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200;
+        });
+    }
+
+    private void writeTokens() {
+        String csv = adminToken + ",admin," + UUID.randomUUID() + ",\"system:masters\"\n"
+                + userToken + ",alice," + UUID.randomUUID() + ",\"tenants,developers\"\n";
+        writePrivate(tokenFile, csv);
+    }
+
+    private void writeKubeconfig() {
+        String ca;
+        try {
+            ca = Base64.getEncoder().encodeToString(Files.readAllBytes(caCert()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String yaml = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: berth
+                  cluster:
+                    server: %s
+                    certificate-authority-data: %s
+                users:
+                - name: admin
+                  user:
+                    token: %s
+                contexts:
+                - name: berth
+                  context:
+                    cluster: berth
+                    user: admin
+                current-context: berth
+                """.formatted(gatewayUrl(), ca, adminToken);
+        writePrivate(kubeconfig, yaml);
+    }
+
+    private static void writePrivate(Path file, String content) {
+        try {
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String token() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** A service jar: the system property {@code berth.jar.<name>}, else the newest exec jar under its target. */
+    static Path jar(String module) {
+        String configured = System.getProperty("berth.jar." + module);
+        if (configured != null && !configured.isEmpty()) {
+            return Path.of(configured);
+        }
+        Path target = Pki.repoRoot().resolve(module).resolve("target");
+        try (var files = Files.list(target)) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-exec.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no " + module + " jar under " + target
+                            + ": build it first (mvn -DskipTests package)"));
+        } catch (IOException e) {
+            throw new IllegalStateException("no " + module + " jar under " + target
+                    + ": build it first (mvn -DskipTests package)", e);
+        }
+    }
+
+    public String gatewayUrl() {
+        return "https://127.0.0.1:" + gateway.port();
+    }
+
+    public List<String> apiServiceUrls() {
+        return apiServices.stream().map(s -> "https://127.0.0.1:" + s.port()).toList();
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** A token of user {@code alice} in groups {@code tenants} and {@code developers}: not an admin. */
+    public String userToken() {
+        return userToken;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public Path pkiDir() {
+        return pkiDir;
+    }
+
+    public Path caCert() {
+        return pkiDir.resolve(Pki.CA_CERT);
+    }
+
+    public Path tokenFile() {
+        return tokenFile;
+    }
+
+    public EtcdProcess etcd() {
+        return etcd;
+    }
+
+    public int apiReplicas() {
+        return apiServices.size();
+    }
+
+    public Path logFile(String component) {
+        return workDir.resolve(component + ".log");
+    }
+
+    /** An HTTP client that trusts the cluster CA (for the gateway and the api-service's serving certificates). */
+    public HttpClient httpClient() {
+        return HttpClient.newBuilder().sslContext(PemSsl.trusting(caCert()))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** TLS with the gateway's own client certificate: what only the gateway may hold (tests of the api-service). */
+    public SSLContext frontProxyClientSsl() {
+        return PemSsl.mutual(caCert(), pkiDir.resolve(Pki.FRONT_PROXY_CLIENT_CERT),
+                pkiDir.resolve(Pki.FRONT_PROXY_CLIENT_KEY));
+    }
+
+    /** Stops replica {@code i} (kill, as a crash would) and waits until its process is gone. */
+    public void stopApiService(int i) {
+        apiServices.get(i).stop();
+    }
+
+    public void startApiService(int i) {
+        ServiceProcess s = apiServices.get(i);
+        s.start();
+        s.awaitReady(STARTUP);
+    }
+
+    @Override
+    public void close() {
+        if (gateway != null) {
+            gateway.stop();
+        }
+        apiServices.forEach(ServiceProcess::stop);
+        etcd.close();
+        if (!Boolean.getBoolean("berth.keep-logs")) {
+            TempFiles.deleteQuietly(workDir);
+        }
+    }
+}
