@@ -43,9 +43,12 @@ final class PatchErrors {
         return new ApiException(StatusErrors.status(422, "Invalid", REJECTED, new StatusDetails()));
     }
 
-    /** A plain Go error reaching the handler: 500 with Kubernetes' {@code StatusReasonUnknown} (no reason). */
+    /**
+     * A malformed patch that Kubernetes does not classify (it answers 500 with no reason). Berth's rule is that bad
+     * input never gets a 500, so these are 400 BadRequest with Kubernetes' message.
+     */
     static ApiException unknown(String message) {
-        return StatusErrors.error(500, null, message);
+        return StatusErrors.badRequest(message);
     }
 
     static ApiException noListOfLists() {
