@@ -97,7 +97,8 @@ public final class Schemas {
         if (c == Quantity.class) {
             return new Schema.Scalar(Schema.ScalarType.QUANTITY);
         }
-        if (c == MicroTime.class) {
+        if (c == MicroTime.class || c == java.time.ZonedDateTime.class || c == java.time.OffsetDateTime.class
+                || c == java.time.Instant.class) {
             return new Schema.Scalar(Schema.ScalarType.DATE_TIME);
         }
         if (c == byte[].class) {

@@ -97,7 +97,15 @@ public class ApiServerConfiguration {
 
     @Bean
     OpenApiDocuments openApiDocuments(ResourceRegistry registry) {
-        return new OpenApiDocuments(registry);
+        OpenApiDocuments documents = new OpenApiDocuments(registry);
+        // built in the background so the first kubectl request does not wait for them
+        Thread warm = new Thread(() -> {
+            documents.v3Root();
+            documents.v2();
+        }, "openapi-warmup");
+        warm.setDaemon(true);
+        warm.start();
+        return documents;
     }
 
     @Bean

@@ -3,6 +3,7 @@ package io.berth.apiserver.rest;
 import io.berth.apimachinery.request.RequestInfo;
 import io.berth.apimachinery.errors.StatusErrors;
 import io.berth.apimachinery.json.Json;
+import io.berth.apiserver.openapi.OpenApiContent;
 import io.berth.apiserver.openapi.OpenApiDocuments;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -73,14 +74,18 @@ final class NonResource {
             return json(discovery.apis());
         }
         if (path.equals("/openapi/v2")) {
-            return Responses.bytes(200, openApi.v2(), "application/json", List.of());
+            if (acceptsOnlyProtobuf(request.headers().firstHeader("Accept"))) {
+                return Mono.error(StatusErrors.notAcceptable("only application/json is served for /openapi/v2"));
+            }
+            return openApi(request, openApi.v2(), false);
         }
         if (path.equals("/openapi/v3")) {
-            return Responses.bytes(200, openApi.v3Root(), "application/json", List.of());
+            return openApi(request, openApi.v3Root(), false);
         }
         if (path.startsWith("/openapi/v3/")) {
             return openApi.v3(path.substring("/openapi/v3/".length()))
-                    .map(NonResource::json)
+                    .map(content -> openApi(request, content, request.queryParam("hash")
+                            .map(h -> h.equals(content.hash())).orElse(false)))
                     .orElseGet(() -> Mono.error(StatusErrors.noSuchResource()));
         }
         String[] parts = path.substring(1).split("/");
@@ -97,6 +102,30 @@ final class NonResource {
                     .orElseGet(() -> Mono.error(StatusErrors.noSuchResource()));
         }
         return Mono.error(StatusErrors.noSuchResource());
+    }
+
+    /** An OpenAPI document with its ETag; immutable caching when the client asked for this exact hash. */
+    private static Mono<ServerResponse> openApi(ServerRequest request, OpenApiContent content, boolean hashed) {
+        String ifNoneMatch = request.headers().firstHeader("If-None-Match");
+        ServerResponse.BodyBuilder builder = ServerResponse.status(
+                        ifNoneMatch != null && content.matches(ifNoneMatch) ? 304 : 200)
+                .header("ETag", content.etag())
+                .header("Cache-Control", hashed ? "public, immutable" : "no-cache, private")
+                .header("Content-Type", "application/json");
+        return ifNoneMatch != null && content.matches(ifNoneMatch) ? builder.build() : builder.bodyValue(content.body());
+    }
+
+    private static boolean acceptsOnlyProtobuf(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return false;
+        }
+        for (String part : accept.split(",")) {
+            String type = part.split(";")[0].trim();
+            if (type.equals("application/json") || type.equals("*/*") || type.equals("application/*")) {
+                return false;
+            }
+        }
+        return accept.contains("protobuf");
     }
 
     private static Mono<ServerResponse> json(byte[] body) {
