@@ -211,7 +211,7 @@ public final class ClusterHarness implements AutoCloseable {
         if (configured != null && !configured.isEmpty()) {
             return Path.of(configured);
         }
-        Path target = Pki.repoRoot().resolve(module).resolve("target");
+        Path target = Pki.launcher().getParent().getParent().resolve(module).resolve("target");
         try (var files = Files.list(target)) {
             return files.filter(p -> p.getFileName().toString().endsWith("-exec.jar"))
                     .findFirst()
