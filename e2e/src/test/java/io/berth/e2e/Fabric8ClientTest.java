@@ -146,10 +146,10 @@ class Fabric8ClientTest {
             for (int replica = 0; replica < cluster.apiReplicas(); replica++) {
                 cluster.stopApiService(replica);
                 String name = "inf-r" + replica;
-                retrying(() -> create(name, "1"));
-                retrying(() -> setValue("inf-a", "r" + replica));
-                retrying(() -> client.configMaps().inNamespace(NS).withName(name).delete());
                 String aValue = "r" + replica;
+                retrying(() -> create(name, "1"));
+                retrying(() -> setValue("inf-a", aValue));
+                retrying(() -> client.configMaps().inNamespace(NS).withName(name).delete());
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(events)
                         .contains("add:" + name + "=1", "update:inf-a=" + aValue, "delete:" + name));
                 cluster.startApiService(replica);

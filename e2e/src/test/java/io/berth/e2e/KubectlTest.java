@@ -182,12 +182,4 @@ class KubectlTest {
         assertThat(result.stderr()).contains("unknown field \"spec.containers[0].imagePullPolicyy\"");
         assertThat(kubectl.run("get", "pod", "typo", "-n", NS).stderr()).contains("NotFound");
     }
-
-    @Test
-    void whoamiAndCanIAnswerForTheAdmin() {
-        Kubectl.Result whoami = kubectl.run("auth", "whoami");
-        assertThat(whoami.stdout()).as(whoami.stderr()).containsPattern("Username\\s+admin")
-                .contains("system:masters");
-        assertThat(kubectl.run("auth", "can-i", "create", "pods").stdout().trim()).isEqualTo("yes");
-    }
 }

@@ -5,15 +5,15 @@ import io.berth.apimachinery.errors.StatusErrors;
 import io.berth.apimachinery.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.SslInfo;
+import org.springframework.web.reactive.function.server.HandlerFilterFunction;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 import javax.security.auth.x500.X500Principal;
@@ -31,7 +31,7 @@ import java.util.Set;
  * chain) and whose common name is allowed. Anything else is 401, except the anonymous health and version paths.
  * A connection with the certificate but no {@code X-Remote-User} is the gateway itself (its informers).
  */
-public final class FrontProxyAuthenticator implements WebFilter, Ordered {
+public final class FrontProxyAuthenticator implements HandlerFilterFunction<ServerResponse, ServerResponse> {
 
     public static final String USER_ATTRIBUTE = "berth.user";
     private static final Logger log = LoggerFactory.getLogger(FrontProxyAuthenticator.class);
@@ -43,23 +43,23 @@ public final class FrontProxyAuthenticator implements WebFilter, Ordered {
         this.allowedNames = Set.copyOf(allowedNames);
     }
 
+    /**
+     * Runs in front of the API's router only (not the Actuator port): a request without a trusted certificate ends
+     * here with 401, a trusted one carries its {@link UserInfo} as the {@value #USER_ATTRIBUTE} attribute.
+     */
     @Override
-    public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE;
-    }
-
-    @Override
-    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().value();
+    public Mono<ServerResponse> filter(ServerRequest request, HandlerFunction<ServerResponse> next) {
+        ServerWebExchange exchange = request.exchange();
         String commonName = trustedCommonName(exchange.getRequest().getSslInfo());
         if (commonName == null) {
-            if (isAnonymousPath(path)) {
-                return chain.filter(exchange);
+            if (isAnonymousPath(exchange.getRequest().getPath().value())) {
+                return next.handle(request);
             }
-            return unauthorized(exchange);
+            return ServerResponse.status(HttpStatus.UNAUTHORIZED).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Json.write(StatusErrors.unauthorized().status()));
         }
         exchange.getAttributes().put(USER_ATTRIBUTE, userFrom(exchange.getRequest().getHeaders(), commonName));
-        return chain.filter(exchange);
+        return next.handle(request);
     }
 
     static boolean isAnonymousPath(String path) {
@@ -111,13 +111,5 @@ public final class FrontProxyAuthenticator implements WebFilter, Ordered {
         });
         String uid = headers.getFirst(UserInfo.HEADER_UID);
         return new UserInfo(user, uid == null ? "" : uid, groups, extra);
-    }
-
-    private static Mono<Void> unauthorized(ServerWebExchange exchange) {
-        byte[] body = Json.write(StatusErrors.unauthorized().status());
-        exchange.getResponse().setStatusCode(HttpStatus.UNAUTHORIZED);
-        exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        DataBuffer buffer = exchange.getResponse().bufferFactory().wrap(body);
-        return exchange.getResponse().writeWith(Mono.just(buffer));
     }
 }

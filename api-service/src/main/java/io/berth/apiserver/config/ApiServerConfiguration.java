@@ -115,13 +115,9 @@ public class ApiServerConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> kubernetesApi(ApiHandler handler) {
-        return RouterFunctions.route(RequestPredicates.all(), handler::handle);
-    }
-
-    @Bean
-    FrontProxyAuthenticator frontProxyAuthenticator(ApiServerProperties props) {
-        return new FrontProxyAuthenticator(props.frontProxyAllowedNames());
+    RouterFunction<ServerResponse> kubernetesApi(ApiHandler handler, ApiServerProperties props) {
+        return RouterFunctions.route(RequestPredicates.all(), handler::handle)
+                .filter(new FrontProxyAuthenticator(props.frontProxyAllowedNames()));
     }
 
     /** Ready once every watch cache holds its resource (readiness group, application.yml). */
