@@ -74,6 +74,8 @@ class BadInputTest {
 
     static List<Case> cases() {
         String big = "x".repeat(3 * 1024 * 1024 + 10);
+        String bigPod = "{\"metadata\":{\"name\":\"bigpod\"},\"spec\":{\"containers\":[{\"name\":\"c\","
+                + "\"image\":\"busybox\",\"args\":[\"" + "z".repeat(1_700_000) + "\"]}]}}";
         String bigObject = "{\"metadata\":{\"name\":\"big\"},\"data\":{\"blob\":\"" + "y".repeat(1_700_000) + "\"}}";
         return List.of(
                 new Case("malformed JSON is a bad request", "POST", PODS, "application/json",
@@ -103,8 +105,11 @@ class BadInputTest {
                         "application/json", bytes("{\"metadata\":{}}"), 422, "Invalid", "name or generateName is required"),
                 new Case("a body over 3 MiB is too large", "POST", "/api/v1/namespaces/" + NS + "/configmaps",
                         "application/json", bytes(big), 413, "RequestEntityTooLarge", "limit"),
-                new Case("an object over 1.5 MiB is too large", "POST", "/api/v1/namespaces/" + NS + "/configmaps",
-                        "application/json", bytes(bigObject), 413, "RequestEntityTooLarge", "too large"),
+                new Case("a ConfigMap over 1 MiB is invalid, as Kubernetes validates it", "POST",
+                        "/api/v1/namespaces/" + NS + "/configmaps", "application/json", bytes(bigObject), 422, "Invalid",
+                        "may not be more than 1048576 bytes"),
+                new Case("an object over 1.5 MiB is too large to store", "POST", PODS, "application/json",
+                        bytes(bigPod), 413, "RequestEntityTooLarge", "too large"),
                 new Case("an unknown resource is not found", "GET", "/api/v1/namespaces/" + NS + "/gizmos", null,
                         null, 404, "NotFound", "could not find"),
                 new Case("an unknown group is not found", "GET", "/apis/example.com/v1/widgets", null, null, 404,
@@ -136,7 +141,7 @@ class BadInputTest {
                                 + "\"image\":\"busybox\",\"imagePullPolicyy\":\"Never\"}]}}"), 400, "BadRequest",
                         "unknown field \\\"spec.containers[0].imagePullPolicyy\\\""),
                 new Case("a malformed label selector is a bad request", "GET", PODS + "?labelSelector=a%20in%20(b",
-                        null, null, 400, "BadRequest", "selector"),
+                        null, null, 400, "BadRequest", "unable to parse requirement"),
                 new Case("an unsupported field selector is a bad request", "GET", PODS + "?fieldSelector=spec.image%3Dx",
                         null, null, 400, "BadRequest", "field label not supported"),
                 new Case("a damaged continue token is a bad request", "GET", PODS + "?limit=1&continue=garbage",
