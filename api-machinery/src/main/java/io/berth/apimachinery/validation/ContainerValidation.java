@@ -177,7 +177,7 @@ final class ContainerValidation {
             Quantity limit = limits.get(e.getKey());
             if (limit != null) {
                 int cmp = Quantities.compare(e.getValue(), limit);
-                if (cmp != 0 && e.getKey().startsWith("hugepages-")) {
+                if (cmp != 0 && !overcommitAllowed(e.getKey())) {
                     errs.add(Errs.invalid(reqPath, Quantities.text(e.getValue()),
                             "must be equal to " + e.getKey() + " limit of " + Quantities.text(limit)));
                 } else if (cmp > 0) {
@@ -187,6 +187,12 @@ final class ContainerValidation {
             }
         }
         return errs;
+    }
+
+    /** Hugepages and extended resources (domain-prefixed, outside kubernetes.io) need requests equal to limits. */
+    private static boolean overcommitAllowed(String resource) {
+        boolean extended = resource.contains("/") && !resource.contains("kubernetes.io/");
+        return !resource.startsWith("hugepages-") && !extended;
     }
 
     private static List<FieldError> validateResourceName(String name, FieldPath path) {

@@ -51,7 +51,8 @@ record GoValue(String text) {
         List<LabelSelectorRequirement> exprs = selector.getMatchExpressions();
         String expressions;
         if (exprs == null || exprs.isEmpty()) {
-            expressions = exprs == null ? "[]v1.LabelSelectorRequirement(nil)" : "[]v1.LabelSelectorRequirement{}";
+            // fabric8 cannot tell an absent list from an empty one; absent is what clients send
+            expressions = "[]v1.LabelSelectorRequirement(nil)";
         } else {
             expressions = "[]v1.LabelSelectorRequirement{" + exprs.stream()
                     .map(r -> "v1.LabelSelectorRequirement{Key:" + quote(r.getKey()) + ", Operator:"
