@@ -195,7 +195,8 @@ class ApiSemanticsTest {
         String rv = list.path("metadata").path("resourceVersion").asString("");
         HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + cms
                         + "?watch=true&labelSelector=team%3Dblue&resourceVersion=" + rv + "&timeoutSeconds=30"))
-                .header("Authorization", "Bearer " + cluster.adminToken()).GET().build();
+                .header("Authorization", "Bearer " + cluster.adminToken())
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).GET().build();
         List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         CompletableFuture<HttpResponse<Stream<String>>> watch = cluster.httpClient()
                 .sendAsync(request, HttpResponse.BodyHandlers.ofLines());

@@ -83,11 +83,13 @@ final class Watches {
             if (isWebSocket(request)) {
                 return webSocket(request, frames);
             }
+            // an empty first write flushes the headers at once, as kube-apiserver does: clients wait for them
+            Flux<byte[]> stream = Flux.concat(Mono.just(new byte[0]), frames);
             return ServerResponse.ok()
                     .header(HttpHeaders.CONTENT_TYPE, "application/json")
                     .header("Cache-Control", "no-cache, private")
                     .body((message, context) -> message.writeAndFlushWith(
-                            frames.map(bytes -> Mono.just(wrap(message.bufferFactory(), bytes, true)))));
+                            stream.map(bytes -> Mono.just(wrap(message.bufferFactory(), bytes)))));
         });
     }
 
@@ -132,10 +134,11 @@ final class Watches {
         return out.toByteArray();
     }
 
-    private static DataBuffer wrap(DataBufferFactory factory, byte[] bytes, boolean newline) {
+    /** One event and its newline; an empty array stays empty (the header flush). */
+    private static DataBuffer wrap(DataBufferFactory factory, byte[] bytes) {
         DataBuffer buffer = factory.allocateBuffer(bytes.length + 1);
         buffer.write(bytes);
-        if (newline) {
+        if (bytes.length > 0) {
             buffer.write((byte) '\n');
         }
         return buffer;

@@ -61,6 +61,14 @@ public final class Defaults {
             if (secret.getType() == null || secret.getType().isEmpty()) {
                 secret.setType("Opaque");
             }
+            // stringData is write-only: Kubernetes folds it into data (base64) and never stores it
+            if (secret.getStringData() != null && !secret.getStringData().isEmpty()) {
+                Map<String, String> data = secret.getData() == null ? new HashMap<>() : new HashMap<>(secret.getData());
+                secret.getStringData().forEach((k, v) -> data.put(k, java.util.Base64.getEncoder()
+                        .encodeToString(v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                secret.setData(data);
+            }
+            secret.setStringData(null);
         } else if (obj instanceof PriorityClass pc) {
             if (pc.getPreemptionPolicy() == null) {
                 pc.setPreemptionPolicy("PreemptLowerPriority");

@@ -6,6 +6,7 @@ import io.berth.gateway.authz.Authorizer;
 import io.berth.gateway.routing.ApiServerDiscoveryClient;
 import io.berth.gateway.routing.ApiServerInstances;
 import io.berth.gateway.routing.PassiveHealthFilter;
+import io.berth.gateway.routing.WatchHeadersFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
@@ -48,6 +49,11 @@ public class GatewayConfiguration {
     @Bean
     ApiServerDiscoveryClient apiServerDiscoveryClient(ApiServerInstances instances) {
         return new ApiServerDiscoveryClient(instances);
+    }
+
+    @Bean
+    WatchHeadersFilter watchHeadersFilter() {
+        return new WatchHeadersFilter();
     }
 
     @Bean
