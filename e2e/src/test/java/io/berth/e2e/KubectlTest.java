@@ -25,7 +25,8 @@ class KubectlTest {
     @BeforeAll
     static void setUp() {
         kubectl = new Kubectl(SharedCluster.get().kubeconfig());
-        kubectl.run("create", "namespace", NS).orThrow();
+        kubectl.runWithInput("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + NS + "\n", "create", "-f", "-")
+                .orThrow();
     }
 
     @AfterAll
