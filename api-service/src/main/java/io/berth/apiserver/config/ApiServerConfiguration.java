@@ -9,6 +9,8 @@ import io.berth.apiserver.housekeeping.Compactor;
 import io.berth.apiserver.housekeeping.EventLeases;
 import io.berth.apiserver.openapi.OpenApiDocuments;
 import io.berth.apiserver.rest.ApiHandler;
+import io.berth.apiserver.rest.ApiMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.berth.apiserver.storage.EtcdStore;
 import io.berth.apiserver.storage.ValueTransformer;
 import io.berth.apiserver.watch.WatchCaches;
@@ -110,8 +112,10 @@ public class ApiServerConfiguration {
 
     @Bean
     ApiHandler apiHandler(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Admission admission,
-                          EventLeases leases, ApiServerProperties props, Clock clock, OpenApiDocuments openApi) {
-        return ApiHandler.create(registry, store, caches, admission, leases, props, clock, openApi);
+                          EventLeases leases, ApiServerProperties props, Clock clock, OpenApiDocuments openApi,
+                          MeterRegistry meters) {
+        return ApiHandler.create(registry, store, caches, admission, leases, props, clock, openApi,
+                new ApiMetrics(meters));
     }
 
     @Bean

@@ -33,6 +33,7 @@ public final class ApiHandler {
     private final Watches watches;
     private final NonResource nonResource;
     private final Reviews reviews;
+    private final ApiMetrics metrics;
 
     /** The handler over the given storage, caches and admission chain. */
     public static ApiHandler create(io.berth.apimachinery.registry.ResourceRegistry registry,
@@ -41,12 +42,14 @@ public final class ApiHandler {
                                     io.berth.apiserver.admission.Admission admission,
                                     io.berth.apiserver.housekeeping.EventLeases leases,
                                     io.berth.apiserver.config.ApiServerProperties props,
-                                    java.time.Clock clock, OpenApiDocuments openApi) {
-        return new ApiHandler(new ApiContext(registry, store, caches, admission, leases, props, clock), openApi);
+                                    java.time.Clock clock, OpenApiDocuments openApi, ApiMetrics metrics) {
+        return new ApiHandler(new ApiContext(registry, store, caches, admission, leases, props, clock), openApi,
+                metrics);
     }
 
-    ApiHandler(ApiContext ctx, OpenApiDocuments openApi) {
+    ApiHandler(ApiContext ctx, OpenApiDocuments openApi, ApiMetrics metrics) {
         this.ctx = ctx;
+        this.metrics = metrics;
         this.reads = new Reads(ctx);
         this.deletes = new Deletes(ctx);
         this.writes = new Writes(ctx, deletes);
@@ -57,7 +60,10 @@ public final class ApiHandler {
     }
 
     public Mono<ServerResponse> handle(ServerRequest request) {
-        return Mono.defer(() -> dispatch(request)).onErrorResume(ApiHandler::toStatus);
+        long start = System.nanoTime();
+        return Mono.defer(() -> dispatch(request)).onErrorResume(ApiHandler::toStatus)
+                .doOnNext(response -> metrics.record(RequestInfo.parse(request.method().name(), request.path(),
+                        request.queryParam("watch").orElse(null)), response.statusCode().value(), start));
     }
 
     static Mono<ServerResponse> toStatus(Throwable error) {
