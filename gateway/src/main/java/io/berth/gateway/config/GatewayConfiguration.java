@@ -7,11 +7,13 @@ import io.berth.gateway.routing.ApiServerDiscoveryClient;
 import io.berth.gateway.routing.ApiServerInstances;
 import io.berth.gateway.routing.PassiveHealthFilter;
 import io.berth.gateway.routing.WatchHeadersFilter;
+import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.PrematureCloseException;
 
 import java.net.ConnectException;
@@ -49,6 +51,15 @@ public class GatewayConfiguration {
     @Bean
     ApiServerDiscoveryClient apiServerDiscoveryClient(ApiServerInstances instances) {
         return new ApiServerDiscoveryClient(instances);
+    }
+
+    /**
+     * HTTP/1.1 towards the api-service: WebSocket watches cannot be proxied over an HTTP/2 upstream connection
+     * (that needs extended CONNECT), and a keep-alive pool serves the short requests at least as well.
+     */
+    @Bean
+    HttpClientCustomizer http11Upstream() {
+        return client -> client.protocol(HttpProtocol.HTTP11);
     }
 
     @Bean
