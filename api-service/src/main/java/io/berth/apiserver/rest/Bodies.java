@@ -2,6 +2,7 @@ package io.berth.apiserver.rest;
 
 import io.berth.apimachinery.errors.StatusErrors;
 import io.berth.apimachinery.json.Json;
+import io.berth.apiserver.protobuf.ProtobufBodies;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -13,12 +14,13 @@ import tools.jackson.databind.JsonNode;
 import java.util.Locale;
 
 /**
- * Reads request bodies: the 3 MiB limit (413 before anything is parsed), then JSON or YAML by Content-Type (415 for
- * anything else), with Kubernetes' error wording for malformed input (400).
+ * Reads request bodies: the 3 MiB limit (413 before anything is parsed), then JSON, YAML or Kubernetes protobuf by
+ * Content-Type (415 for anything else), with Kubernetes' error wording for malformed input (400). A protobuf body
+ * becomes the same JSON tree its JSON form would ({@link ProtobufBodies}).
  */
 final class Bodies {
 
-    enum Kind { JSON, YAML, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH }
+    enum Kind { JSON, YAML, PROTOBUF, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH }
 
     private Bodies() {
     }
@@ -46,7 +48,7 @@ final class Bodies {
         return StatusErrors.tooLarge("Request entity too large: limit is " + limit);
     }
 
-    /** The body kind of a create or update; 415 for types that are neither JSON nor YAML. */
+    /** The body kind of a create or update; 415 for types that are neither JSON, YAML nor protobuf. */
     static Kind objectKind(String contentType) {
         String mt = mediaType(contentType);
         if (mt.isEmpty() || mt.equals("application/json") || mt.equals("*/*")) {
@@ -54,6 +56,9 @@ final class Bodies {
         }
         if (mt.equals("application/yaml") || mt.equals("application/x-yaml") || mt.equals("text/yaml")) {
             return Kind.YAML;
+        }
+        if (ProtobufBodies.isProtobuf(contentType)) {
+            return Kind.PROTOBUF;
         }
         throw StatusErrors.unsupportedMediaType(contentType);
     }
@@ -78,13 +83,16 @@ final class Bodies {
     }
 
     /**
-     * Parses a JSON or YAML document into a tree. Malformed input is a 400 naming the problem.
+     * Parses a JSON, YAML or protobuf document into a tree. Malformed input is a 400 naming the problem.
      *
-     * @param strict refuse duplicate keys ({@code fieldValidation=Strict})
+     * @param strict refuse duplicate keys ({@code fieldValidation=Strict}; protobuf has none)
      */
     static JsonNode parse(byte[] body, Kind kind, boolean strict) {
         if (body.length == 0) {
             throw StatusErrors.badRequest("the body of the request is empty");
+        }
+        if (kind == Kind.PROTOBUF) {
+            return ProtobufBodies.decode(body);
         }
         try {
             if (kind == Kind.YAML || kind == Kind.APPLY_PATCH) {

@@ -199,7 +199,10 @@ final class Deletes {
         }
     }
 
-    /** DeleteOptions from the body (if any) with query parameters overriding, as Kubernetes reads them. */
+    /**
+     * DeleteOptions from the body (if any; JSON, or protobuf when the Content-Type says so) with query parameters
+     * overriding, as Kubernetes reads them.
+     */
     private Mono<DeleteOptions> options(ServerRequest request) {
         return Bodies.read(request, ctx.props().maxRequestBody().toBytes()).map(body -> {
             DeleteOptions options;
@@ -207,7 +210,17 @@ final class Deletes {
                 options = new DeleteOptions();
             } else {
                 try {
-                    options = Json.read(body, DeleteOptions.class);
+                    if (io.berth.apiserver.protobuf.ProtobufBodies.isProtobuf(
+                            request.headers().firstHeader("Content-Type"))) {
+                        tools.jackson.databind.JsonNode tree = io.berth.apiserver.protobuf.ProtobufBodies.decode(body);
+                        if (!"DeleteOptions".equals(tree.path("kind").asString(""))) {
+                            throw StatusErrors.badRequest("couldn't decode DeleteOptions: the body holds a "
+                                    + tree.path("kind").asString(""));
+                        }
+                        options = Json.convert(tree, DeleteOptions.class);
+                    } else {
+                        options = Json.read(body, DeleteOptions.class);
+                    }
                 } catch (JacksonException e) {
                     throw StatusErrors.badRequest("couldn't decode DeleteOptions: " + ObjectDecoder.describe(e));
                 }
