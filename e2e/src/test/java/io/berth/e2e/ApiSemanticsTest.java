@@ -231,4 +231,41 @@ class ApiSemanticsTest {
         assertThat(body.path("columnDefinitions").get(0).path("name").asString("")).isEqualTo("Name");
         assertThat(body.path("rows").size()).isGreaterThanOrEqualTo(4);
     }
+
+    @Test
+    void aWebSocketWatchDeliversOneEventPerFrame() throws Exception {
+        String cms = "/api/v1/namespaces/" + NS + "/configmaps";
+        ok(post(cms, "{\"metadata\":{\"name\":\"ws-1\",\"labels\":{\"ws\":\"yes\"}}}"), 201);
+        List<String> frames = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.net.http.WebSocket socket = cluster.httpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + cluster.adminToken())
+                .buildAsync(URI.create(cluster.gatewayUrl().replace("https://", "wss://") + cms
+                        + "?watch=true&labelSelector=ws%3Dyes&resourceVersion=0"), new java.net.http.WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
+                                                                          boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            frames.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+                }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> frames.size() >= 1);
+            ok(post(cms, "{\"metadata\":{\"name\":\"ws-2\",\"labels\":{\"ws\":\"yes\"}}}"), 201);
+            await().atMost(Duration.ofSeconds(20)).until(() -> frames.size() >= 2);
+            JsonNode first = Json.tree(frames.get(0).getBytes(StandardCharsets.UTF_8));
+            JsonNode second = Json.tree(frames.get(1).getBytes(StandardCharsets.UTF_8));
+            assertThat(first.path("type").asString("")).isEqualTo("ADDED");
+            assertThat(first.path("object").path("metadata").path("name").asString("")).isEqualTo("ws-1");
+            assertThat(second.path("object").path("metadata").path("name").asString("")).isEqualTo("ws-2");
+        } finally {
+            socket.abort();
+        }
+    }
 }

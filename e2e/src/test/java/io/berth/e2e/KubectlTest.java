@@ -183,4 +183,25 @@ class KubectlTest {
         assertThat(result.stderr()).contains("unknown field \"spec.containers[0].imagePullPolicyy\"");
         assertThat(kubectl.run("get", "pod", "typo", "-n", NS).stderr()).contains("NotFound");
     }
+
+    @Test
+    void typedCommandsSendProtobufBodiesThatAreUnderstood() {
+        Kubectl.Result ns = kubectl.run("create", "namespace", "typed-e2e");
+        assertThat(ns.stdout()).as(ns.stderr()).contains("namespace/typed-e2e created");
+        Kubectl.Result cm = kubectl.run("create", "configmap", "settings", "-n", "typed-e2e", "--from-literal=mode=fast");
+        assertThat(cm.stdout()).as(cm.stderr()).contains("configmap/settings created");
+        assertThat(kubectl.run("get", "configmap", "settings", "-n", "typed-e2e", "-o", "jsonpath={.data.mode}")
+                .stdout()).isEqualTo("fast");
+        Kubectl.Result secret = kubectl.run("create", "secret", "generic", "pw", "-n", "typed-e2e",
+                "--from-literal=password=s3cret");
+        assertThat(secret.stdout()).as(secret.stderr()).contains("secret/pw created");
+    }
+
+    @Test
+    void whoamiAndCanIAnswerForTheAdmin() {
+        Kubectl.Result whoami = kubectl.run("auth", "whoami");
+        assertThat(whoami.stdout()).as(whoami.stderr()).containsPattern("Username\\s+admin")
+                .contains("system:masters");
+        assertThat(kubectl.run("auth", "can-i", "create", "pods").stdout().trim()).isEqualTo("yes");
+    }
 }

@@ -117,7 +117,7 @@ public final class StatusErrors {
 
     public static ApiException unsupportedMediaType(String contentType) {
         return error(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
-                + "accepted media types include: application/json, application/yaml"
+                + "accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf"
                 + (contentType == null ? "" : " (got " + contentType + ")"));
     }
 
