@@ -145,6 +145,11 @@ class Fabric8ClientTest {
 
             for (int replica = 0; replica < cluster.apiReplicas(); replica++) {
                 cluster.stopApiService(replica);
+                Http http = new Http(cluster);
+                for (int i = 0; i < 2 * cluster.apiReplicas(); i++) {
+                    assertThat(http.send("GET", "/api/v1/namespaces/" + NS + "/configmaps", cluster.adminToken(),
+                            null, null).statusCode()).as("a GET is retried on a live replica").isEqualTo(200);
+                }
                 String name = "inf-r" + replica;
                 String aValue = "r" + replica;
                 retrying(() -> create(name, "1"));

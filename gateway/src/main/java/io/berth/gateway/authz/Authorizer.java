@@ -24,8 +24,9 @@ public final class Authorizer {
         if (!info.resourceRequest()) {
             return "forbidden: User \"" + user.name() + "\" cannot " + info.verb() + " path \"" + info.path() + "\"";
         }
-        String what = info.name().isEmpty() ? info.resourceWithSubresource()
-                : info.resourceWithSubresource() + " \"" + info.name() + "\"";
+        String qualified = info.group().isEmpty() ? info.resourceWithSubresource()
+                : info.resource() + "." + info.group() + (info.subresource().isEmpty() ? "" : "/" + info.subresource());
+        String what = info.name().isEmpty() ? qualified : qualified + " \"" + info.name() + "\"";
         StringBuilder sb = new StringBuilder(what).append(" is forbidden: User \"").append(user.name())
                 .append("\" cannot ").append(info.verb()).append(" resource \"").append(info.resource()).append('"');
         if (!info.subresource().isEmpty()) {
