@@ -208,17 +208,8 @@ public final class EtcdStore {
         } catch (ApiException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return kv.txn()
-                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(current.revision())))
-                .Then(Op.put(bytes(key), ByteSequence.from(transformer.toStorage(data, key)), PutOption.DEFAULT))
-                .Else(Op.get(bytes(key), GetOption.DEFAULT))
-                .commit()
-                .handle((TxnResponse resp, Throwable error) -> {
-                    if (error != null) {
-                        throw EtcdErrors.translate(error);
-                    }
-                    return resp;
-                })
+        return compareAndSwap(key, current.revision(),
+                Op.put(bytes(key), ByteSequence.from(transformer.toStorage(data, key)), PutOption.DEFAULT))
                 .thenCompose(resp -> {
                     if (resp.isSucceeded()) {
                         return CompletableFuture.completedFuture(
@@ -256,9 +247,17 @@ public final class EtcdStore {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        return compareAndSwap(key, current.revision(), Op.delete(bytes(key), DeleteOption.DEFAULT))
+                .thenCompose(resp -> resp.isSucceeded()
+                        ? CompletableFuture.completedFuture(current)
+                        : deleteLoop(type, key, name, precondition, fromElse(type, key, resp), attempt + 1));
+    }
+
+    /** {@code If(modRevision(key) == revision) Then(op) Else(get key)}: the failed branch reads the fresh value. */
+    private CompletableFuture<TxnResponse> compareAndSwap(String key, long revision, Op op) {
         return kv.txn()
-                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(current.revision())))
-                .Then(Op.delete(bytes(key), DeleteOption.DEFAULT))
+                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(revision)))
+                .Then(op)
                 .Else(Op.get(bytes(key), GetOption.DEFAULT))
                 .commit()
                 .handle((TxnResponse resp, Throwable error) -> {
@@ -266,10 +265,7 @@ public final class EtcdStore {
                         throw EtcdErrors.translate(error);
                     }
                     return resp;
-                })
-                .thenCompose(resp -> resp.isSucceeded()
-                        ? CompletableFuture.completedFuture(current)
-                        : deleteLoop(type, key, name, precondition, fromElse(type, key, resp), attempt + 1));
+                });
     }
 
     private Stored fromElse(ResourceType type, String key, TxnResponse resp) {
