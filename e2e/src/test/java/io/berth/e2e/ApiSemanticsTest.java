@@ -268,4 +268,73 @@ class ApiSemanticsTest {
             socket.abort();
         }
     }
+
+    @Test
+    void deleteCollectionRemovesWhatTheSelectorMatches() {
+        String cms = "/api/v1/namespaces/" + NS + "/configmaps";
+        for (String name : List.of("dc-a", "dc-b")) {
+            ok(post(cms, "{\"metadata\":{\"name\":\"" + name + "\",\"labels\":{\"sweep\":\"yes\"}}}"), 201);
+        }
+        ok(post(cms, "{\"metadata\":{\"name\":\"dc-keep\",\"labels\":{\"sweep\":\"no\"}}}"), 201);
+
+        JsonNode deleted = ok(send("DELETE", cms + "?labelSelector=sweep%3Dyes", null, null), 200);
+
+        assertThat(deleted.path("items").size()).isEqualTo(2);
+        assertThat(ok(send("GET", cms + "?labelSelector=sweep", null, null), 200).path("items"))
+                .extracting(i -> i.path("metadata").path("name").asString("")).containsExactly("dc-keep");
+    }
+
+    @Test
+    void yamlInAndOut() {
+        HttpResponse<String> created = http.send("POST", "/api/v1/namespaces/" + NS + "/configmaps",
+                cluster.adminToken(), "application/yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  key: value\n"
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        HttpResponse<String> yaml = cluster.httpClient().sendAsync(HttpRequest.newBuilder(URI.create(
+                        cluster.gatewayUrl() + "/api/v1/namespaces/" + NS + "/configmaps/from-yaml"))
+                .header("Authorization", "Bearer " + cluster.adminToken())
+                .header("Accept", "application/yaml").GET().build(), HttpResponse.BodyHandlers.ofString()).join();
+        assertThat(yaml.headers().firstValue("Content-Type")).contains("application/yaml");
+        assertThat(yaml.body()).contains("kind: \"ConfigMap\"").contains("key: \"value\"");
+    }
+
+    @Test
+    void anUnknownFieldIsDroppedWithAWarningByDefault() {
+        HttpResponse<String> created = post("/api/v1/namespaces/" + NS + "/configmaps",
+                "{\"metadata\":{\"name\":\"warned\",\"bogus\":1},\"data\":{\"a\":\"b\"},\"extra\":true}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.headers().allValues("Warning")).anyMatch(w -> w.contains("unknown field \\\"extra\\\""))
+                .anyMatch(w -> w.contains("unknown field \\\"metadata.bogus\\\""));
+        String stored = send("GET", "/api/v1/namespaces/" + NS + "/configmaps/warned", null, null).body();
+        assertThat(stored).doesNotContain("bogus").doesNotContain("extra");
+    }
+
+    @Test
+    void aDryRunCreateValidatesButStoresNothing() {
+        JsonNode dry = ok(post("/api/v1/namespaces/" + NS + "/configmaps?dryRun=All",
+                "{\"metadata\":{\"name\":\"dry\"}}"), 201);
+        assertThat(dry.path("metadata").path("uid").asString("")).isNotEmpty();
+        assertThat(send("GET", "/api/v1/namespaces/" + NS + "/configmaps/dry", null, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aWatchEndsAfterItsTimeoutAndAWatchFromBeforeTheHistoryGetsAnExpiredErrorEvent() throws Exception {
+        long started = System.nanoTime();
+        HttpResponse<String> ended = cluster.httpClient().send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl()
+                        + "/api/v1/namespaces/" + NS + "/secrets?watch=true&timeoutSeconds=1"))
+                .header("Authorization", "Bearer " + cluster.adminToken()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ended.statusCode()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+
+        HttpResponse<String> expired = cluster.httpClient().send(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl()
+                        + "/api/v1/namespaces/" + NS + "/secrets?watch=true&resourceVersion=1&timeoutSeconds=5"))
+                .header("Authorization", "Bearer " + cluster.adminToken()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode event = Json.tree(expired.body().lines().findFirst().orElse("{}").getBytes(StandardCharsets.UTF_8));
+        assertThat(event.path("type").asString("")).isEqualTo("ERROR");
+        assertThat(event.path("object").path("code").asInt()).isEqualTo(410);
+        assertThat(event.path("object").path("reason").asString("")).isEqualTo("Expired");
+    }
 }

@@ -113,6 +113,7 @@ public final class ClusterHarness implements AutoCloseable {
 
     private void startAll() {
         writeTokens();
+        seedEtcdHistory();
         int[] ports = FreePorts.next(config.apiReplicas * 2 + 2);
         for (int i = 0; i < config.apiReplicas; i++) {
             List<String> args = new ArrayList<>(List.of(
@@ -142,6 +143,33 @@ public final class ClusterHarness implements AutoCloseable {
         gateway.awaitReady(STARTUP);
         writeKubeconfig();
         awaitNamespaces();
+    }
+
+    /**
+     * Writes two keys outside the cluster's prefix before any replica starts, so the watch caches begin after
+     * revision 1 and a watch from resourceVersion 1 is "too old", as on any cluster with a past.
+     */
+    private void seedEtcdHistory() {
+        HttpClient client = HttpClient.newBuilder().sslContext(PemSsl.mutual(etcd.caCert(), etcd.clientCert(),
+                etcd.clientKey())).connectTimeout(Duration.ofSeconds(5)).build();
+        Base64.Encoder b64 = Base64.getEncoder();
+        for (int i = 0; i < 2; i++) {
+            String body = "{\"key\":\"" + b64.encodeToString("/berth-harness/seed".getBytes(StandardCharsets.UTF_8))
+                    + "\",\"value\":\"" + b64.encodeToString(Integer.toString(i).getBytes(StandardCharsets.UTF_8))
+                    + "\"}";
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(etcd.endpoint() + "/v3/kv/put"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("etcd refused the seed write: " + r.statusCode() + " " + r.body());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private void awaitNamespaces() {
