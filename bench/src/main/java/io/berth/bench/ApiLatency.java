@@ -96,6 +96,8 @@ final class ApiLatency implements Benchmark {
         try (GatewayClient client = new GatewayClient(cluster, "api-" + operation.split(" ")[0], CONNECTIONS, 2,
                 Duration.ofSeconds(30))) {
             return measure(operation, requests.apply(client));
+        } finally {
+            Clusters.settle(operation);
         }
     }
 

@@ -15,8 +15,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code bin/berth bench [NAME...]}: runs the named benchmarks (all when none is named), in the order given, against
- * one cluster (started anew only when it stops answering), and prints an environment note and one Markdown table (ARCHITECTURE.md, "Tests") on standard output;
- * progress goes to standard error. A benchmark that fails prints its headline row with the reason as the value.
+ * one cluster (started anew only when it stops answering), and prints an environment note and one Markdown table
+ * (ARCHITECTURE.md, "Tests") on standard output; progress goes to standard error. A benchmark that fails prints its
+ * headline row with the reason as the value.
  * Exit status: 0 when the table was printed (whether goals were met or not), 2 for a usage error.
  */
 public final class BenchMain {
@@ -66,6 +67,7 @@ public final class BenchMain {
                 try {
                     cluster = Clusters.healthyOrNew(cluster);
                     rows.addAll(benchmark.run(cluster));
+                    Clusters.settle(name);
                 } catch (Throwable e) {
                     Console.progress(name, "failed:");
                     e.printStackTrace();
@@ -86,7 +88,8 @@ public final class BenchMain {
     }
 
     static String usage() {
-        return "usage: bin/berth bench [NAME...]   (no NAME: all)\nbenchmarks: " + String.join(", ", BENCHMARKS.keySet())
+        return "usage: bin/berth bench [NAME...]   (no NAME: all)\nbenchmarks: "
+                + String.join(", ", BENCHMARKS.keySet())
                 + "\nenvironment: BERTH_BENCH_JVM_OPTS (service JVM flags, default \"" + Clusters.DEFAULT_JVM_OPTS
                 + "\"), BERTH_BENCH_SCALE (multiplies every duration, default 1)";
     }

@@ -23,7 +23,7 @@ final class ClosedLoop {
     private ClosedLoop() {
     }
 
-    /** Runs {@code request(i)} for i = 0, 1, ... until {@code duration} has passed; latencies go to {@code latencies}. */
+    /** Runs {@code request(i)} for i = 0, 1, ... until {@code duration} has passed; records into {@code latencies}. */
     static Result run(int concurrency, Duration duration, IntFunction<Mono<?>> request, Latencies latencies) {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger completed = new AtomicInteger();
@@ -50,7 +50,7 @@ final class ClosedLoop {
                             });
                 }).repeat(() -> System.nanoTime() < end), concurrency)
                 .then()
-                .block(duration.plusMinutes(2));
+                .block(duration.plusSeconds(45));
         double seconds = duration.toNanos() / 1e9;
         return new Result(completed.get(), failed.get(), completed.get() / seconds, firstError.get());
     }

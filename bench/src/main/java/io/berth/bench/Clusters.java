@@ -31,8 +31,49 @@ final class Clusters {
                 .apiReplicas(1)
                 .jvmArgs(jvmOpts().split("\\s+"))
                 .start();
-        Console.progress("bench", "cluster ready at " + cluster.gatewayUrl());
+        try {
+            warmUp(cluster);
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
         return cluster;
+    }
+
+    /**
+     * Creates, gets and lists at 16 concurrent for a while, then waits for the JIT compilers to finish: the first
+     * benchmark would otherwise measure a cold JVM (C2 compiling costs a core for tens of seconds on this machine)
+     * and the later ones a warm one.
+     */
+    private static void warmUp(ClusterHarness cluster) {
+        Duration duration = Console.seconds(10);
+        Console.progress("bench", "cluster ready at " + cluster.gatewayUrl() + "; warming it up for "
+                + duration.toSeconds() + " s");
+        String namespace = "bench-warmup";
+        try (GatewayClient client = new GatewayClient(cluster, "warmup", 16, 1, Duration.ofSeconds(30))) {
+            Pods.createNamespace(client, namespace);
+            ClosedLoop.Result result = ClosedLoop.run(16, duration, i -> {
+                String name = "warm-" + (i / 3);
+                switch (i % 3) {
+                    case 0:
+                        return GatewayClient.expect(201, client.post(Pods.podsPath(namespace), Pods.pod(name)));
+                    case 1:
+                        return client.get(Pods.podPath(namespace, name));
+                    default:
+                        return GatewayClient.expect(200, client.get(Pods.podsPath(namespace) + "?limit=50"));
+                }
+            }, new Latencies());
+            Console.progress("bench", String.format(java.util.Locale.ROOT, "warm-up: %.0f requests/s",
+                    result.perSecond()));
+        }
+        settle("warm-up");
+    }
+
+    /** {@link CpuUsage#settle} with a progress line. */
+    static void settle(String after) {
+        Duration took = CpuUsage.settle(Duration.ofSeconds(15));
+        Console.progress("bench", String.format(java.util.Locale.ROOT, "the cluster was busy for %.1f s after the %s",
+                took.toMillis() / 1e3, after));
     }
 
     /** {@code cluster} if it still answers through the gateway; else it is closed and a new one started. */

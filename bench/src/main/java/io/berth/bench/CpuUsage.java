@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Where the CPU went during a measurement: the CPU time of each process the cluster harness started (children of
@@ -68,6 +70,32 @@ final class CpuUsage {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Waits until the cluster's processes (this JVM's children) use less than a quarter of a core over a second, or
+     * {@code max} has passed: what one measurement left running (a backlog of requests, JIT compilation) should not
+     * be billed to the next.
+     *
+     * @return how long it took
+     */
+    static Duration settle(Duration max) {
+        long start = System.nanoTime();
+        long end = start + max.toNanos();
+        double used;
+        do {
+            long before = childrenCpuNanos();
+            long t0 = System.nanoTime();
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            used = (childrenCpuNanos() - before) / (double) (System.nanoTime() - t0);
+        } while (used > 0.25 && System.nanoTime() < end);
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private static long childrenCpuNanos() {
+        return ProcessHandle.current().children()
+                .mapToLong(child -> child.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+                .sum();
     }
 
     static String component(String commandLine) {

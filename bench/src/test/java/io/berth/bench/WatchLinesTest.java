@@ -20,14 +20,15 @@ class WatchLinesTest {
     static Stream<Case> findsTheWriteAnAddedEventIsAbout() {
         String object = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"labels\":{\"app\":\"bench\"},"
                 + "\"name\":\"wf-1234\",\"namespace\":\"bench-watch\"},\"spec\":{\"containers\":[{\"name\":\"app\"}]}}";
+        String added = "{\"type\":\"ADDED\",\"object\":";
         return Stream.of(
-                new Case("an ADDED event", "{\"type\":\"ADDED\",\"object\":" + object + "}", 1234),
-                new Case("the first write", "{\"type\":\"ADDED\",\"object\":" + object.replace("wf-1234", "wf-0") + "}", 0),
+                new Case("an ADDED event", added + object + "}", 1234),
+                new Case("the first write", added + object.replace("wf-1234", "wf-0") + "}", 0),
                 new Case("a MODIFIED event", "{\"type\":\"MODIFIED\",\"object\":" + object + "}", -1),
-                new Case("a BOOKMARK", "{\"type\":\"BOOKMARK\",\"object\":{\"metadata\":{\"resourceVersion\":\"5\"}}}", -1),
-                new Case("another pod", "{\"type\":\"ADDED\",\"object\":" + object.replace("wf-1234", "other") + "}", -1),
-                new Case("a name that is not a number",
-                        "{\"type\":\"ADDED\",\"object\":" + object.replace("wf-1234", "wf-12x") + "}", -1),
+                new Case("a BOOKMARK",
+                        "{\"type\":\"BOOKMARK\",\"object\":{\"metadata\":{\"resourceVersion\":\"5\"}}}", -1),
+                new Case("another pod", added + object.replace("wf-1234", "other") + "}", -1),
+                new Case("a name that is not a number", added + object.replace("wf-1234", "wf-12x") + "}", -1),
                 new Case("a cut line", "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"wf-12", -1),
                 new Case("an empty line", "", -1));
     }
