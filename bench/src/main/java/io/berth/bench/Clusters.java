@@ -3,6 +3,7 @@ package io.berth.bench;
 import io.berth.testkit.ClusterHarness;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The cluster the benchmarks run against: one api-service replica and the gateway with full-JIT JVM flags (the
@@ -63,7 +64,7 @@ final class Clusters {
                         return GatewayClient.expect(200, client.get(Pods.podsPath(namespace) + "?limit=50"));
                 }
             }, new Latencies());
-            Console.progress("bench", String.format(java.util.Locale.ROOT, "warm-up: %.0f requests/s",
+            Console.progress("bench", String.format(Locale.ROOT, "warm-up: %.0f requests/s",
                     result.perSecond()));
         }
         settle("warm-up");
@@ -72,7 +73,7 @@ final class Clusters {
     /** {@link CpuUsage#settle} with a progress line. */
     static void settle(String after) {
         Duration took = CpuUsage.settle(Duration.ofSeconds(15));
-        Console.progress("bench", String.format(java.util.Locale.ROOT, "the cluster was busy for %.1f s after the %s",
+        Console.progress("bench", String.format(Locale.ROOT, "the cluster was busy for %.1f s after the %s",
                 took.toMillis() / 1e3, after));
     }
 
