@@ -95,7 +95,7 @@ final class WatchFanout implements Benchmark {
                         + (writes.firstError() == null ? "" : " (first: " + writes.firstError() + ")")
                         + "; watchers failed: " + watchers.failures()
                         + (watchers.firstError() == null ? "" : " (first: " + watchers.firstError() + ")"));
-                return rows(arrivals, acks, firstMeasured, writes);
+                return rows(arrivals, acks, firstMeasured, writes, watchers);
             } finally {
                 watchers.close();
             }
@@ -103,7 +103,7 @@ final class WatchFanout implements Benchmark {
     }
 
     private static List<Row> rows(Arrivals arrivals, AtomicLongArray acks, int firstMeasured,
-                                  OpenLoop.Result writes) {
+                                  OpenLoop.Result writes, Watchers watchers) {
         Latencies latencies = new Latencies();
         long delivered = 0;
         long expected = 0;
@@ -147,6 +147,12 @@ final class WatchFanout implements Benchmark {
                 "events"));
         rows.add(Row.info(NAME, "acknowledged writes whose event reached all 1000 watchers in time",
                 complete + " / " + latencies.count(), "writes"));
+        if (watchers.failures() > 0) {
+            // a watch that ended early makes every later write miss "the last of 1000 watchers": say why
+            rows.add(Row.goal(NAME, "watchers that failed during the run (first: "
+                            + GatewayClient.abbreviate(watchers.firstError(), 120) + ")",
+                    Integer.toString(watchers.failures()), "watchers", "0", false));
+        }
         if (writes.errors() > 0) {
             rows.add(Row.goal(NAME, "failed writes (first: " + writes.firstError() + ")",
                     Integer.toString(writes.errors()), "requests", "0", false));
