@@ -77,8 +77,19 @@ public final class ApiHandler {
         if (e.getClass().getName().startsWith("io.etcd") || e.getClass().getName().startsWith("io.grpc")) {
             return Responses.error((ApiException) EtcdErrors.translate(e));
         }
+        if (isClientGone(e)) {
+            log.debug("client went away: {}", e.toString());
+            return Responses.error(StatusErrors.serviceUnavailable("the connection was closed"));
+        }
         log.error("unexpected error serving a request", e);
         return Responses.error(StatusErrors.internal(e.getClass().getSimpleName()));
+    }
+
+    /** A client that disconnected mid-request is not a server error. */
+    static boolean isClientGone(Throwable e) {
+        return e instanceof reactor.netty.channel.AbortedException
+                || e instanceof java.nio.channels.ClosedChannelException
+                || (e instanceof java.io.IOException && String.valueOf(e.getMessage()).contains("Connection reset"));
     }
 
     private Mono<ServerResponse> dispatch(ServerRequest request) {

@@ -53,7 +53,7 @@ final class Deletes {
                                           OutputFormat format) {
         boolean dryRun = Writes.dryRun(request);
         ListOptions listOptions = ListOptions.from(request, type, info.namespace());
-        return options(request).flatMap(options -> Mono.fromFuture(() -> ctx.store().list(type, info.namespace(), 0,
+        return options(request).flatMap(options -> Async.mono(() -> ctx.store().list(type, info.namespace(), 0,
                         null, 0, listOptions.filter().selectsAll() ? null : listOptions.filter()::matches))
                 .flatMapMany(page -> Flux.fromIterable(page.items()))
                 .filter(stored -> !(type == ctx.admission().namespaces()
@@ -79,7 +79,7 @@ final class Deletes {
     }
 
     Mono<Result> deleteOne(ResourceType type, String namespace, String name, DeleteOptions options, boolean dryRun) {
-        return Mono.fromFuture(() -> ctx.store().get(type, namespace, name)).flatMap(current -> {
+        return Async.mono(() -> ctx.store().get(type, namespace, name)).flatMap(current -> {
             HasMetadata obj = current.object();
             checkPreconditions(type, name, options.getPreconditions(), obj);
             Instant now = ctx.clock().instant();
@@ -100,7 +100,7 @@ final class Deletes {
             if (dryRun) {
                 return Mono.just(new Result(obj, true));
             }
-            return Mono.fromFuture(() -> ctx.store().delete(type, namespace, name,
+            return Async.mono(() -> ctx.store().delete(type, namespace, name,
                             o -> checkPreconditions(type, name, options.getPreconditions(), o), null))
                     .map(deleted -> new Result(deleted.object(), true));
         });
@@ -141,7 +141,7 @@ final class Deletes {
             obj.getMetadata().setResourceVersion(Long.toString(current.revision()));
             return Mono.just(new Result(obj, false));
         }
-        return Mono.fromFuture(() -> ctx.store().guaranteedUpdate(type, namespace, name, mark, current))
+        return Async.mono(() -> ctx.store().guaranteedUpdate(type, namespace, name, mark, current))
                 .flatMap(stored -> finishIfFinalized(type, stored))
                 .map(stored -> new Result(stored.object(), false));
     }
@@ -156,7 +156,7 @@ final class Deletes {
             return Mono.just(stored);
         }
         long revision = stored.revision();
-        return Mono.fromFuture(() -> ctx.store().delete(type, meta.getNamespace(), meta.getName(), current -> {
+        return Async.mono(() -> ctx.store().delete(type, meta.getNamespace(), meta.getName(), current -> {
                     if (ResourceVersions.parse(current.getMetadata().getResourceVersion()) != revision) {
                         throw StatusErrors.modifiedConflict(type, meta.getName());
                     }

@@ -41,7 +41,7 @@ final class Reads {
             }
             return one(request, type, cached.stored(), format);
         }
-        return Mono.fromFuture(() -> ctx.store().get(type, info.namespace(), info.name()))
+        return Async.mono(() -> ctx.store().get(type, info.namespace(), info.name()))
                 .flatMap(stored -> one(request, type, stored, format));
     }
 
@@ -71,7 +71,7 @@ final class Reads {
         if (fromCache) {
             WatchCache cache = ctx.caches().get(type);
             long wanted = options.resourceVersionNumber();
-            return Mono.fromFuture(() -> cache.waitUntilFresh(wanted, ctx.props().resourceVersionWait()))
+            return Async.mono(() -> cache.waitUntilFresh(wanted, ctx.props().resourceVersionWait()))
                     .flatMap(ignored -> {
                         WatchCache.Snapshot snapshot = cache.list(options.filter());
                         List<Stored> items = new ArrayList<>(snapshot.items().size());
@@ -83,7 +83,7 @@ final class Reads {
         }
         ContinueToken token = options.continueToken() == null ? null : ContinueToken.decode(options.continueToken());
         long revision = exactRevision;
-        return Mono.fromFuture(() -> ctx.store().list(type, info.namespace(), options.limit(), token, revision,
+        return Async.mono(() -> ctx.store().list(type, info.namespace(), options.limit(), token, revision,
                         options.filter().selectsAll() ? null : options.filter()::matches))
                 .flatMap(page -> respond(request, type, format, page));
     }

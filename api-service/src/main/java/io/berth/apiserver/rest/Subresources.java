@@ -40,7 +40,7 @@ final class Subresources {
     }
 
     Mono<ServerResponse> getScale(RequestInfo info, ResourceType type, OutputFormat format) {
-        return Mono.fromFuture(() -> ctx.store().get(type, info.namespace(), info.name()))
+        return Async.mono(() -> ctx.store().get(type, info.namespace(), info.name()))
                 .flatMap(stored -> Responses.object(200, scaleOf(stored), format, List.of()));
     }
 
@@ -83,11 +83,11 @@ final class Subresources {
                 return next;
             };
             if (dryRun) {
-                return Mono.fromFuture(() -> ctx.store().get(type, info.namespace(), info.name()))
+                return Async.mono(() -> ctx.store().get(type, info.namespace(), info.name()))
                         .map(current -> tryUpdate.apply(current.object()))
                         .flatMap(next -> Responses.object(200, scaleOf(next, 0), format, List.of()));
             }
-            return Mono.fromFuture(() -> ctx.store().guaranteedUpdate(type, info.namespace(), info.name(), tryUpdate,
+            return Async.mono(() -> ctx.store().guaranteedUpdate(type, info.namespace(), info.name(), tryUpdate,
                             null))
                     .flatMap(stored -> Responses.object(200, scaleOf(stored), format, List.of()));
         });
@@ -206,9 +206,9 @@ final class Subresources {
                 return pod;
             };
             Mono<Stored> write = dryRun
-                    ? Mono.fromFuture(() -> ctx.store().get(type, info.namespace(), info.name()))
+                    ? Async.mono(() -> ctx.store().get(type, info.namespace(), info.name()))
                             .doOnNext(current -> assign.apply(current.object()))
-                    : Mono.fromFuture(() -> ctx.store().guaranteedUpdate(type, info.namespace(), info.name(), assign,
+                    : Async.mono(() -> ctx.store().guaranteedUpdate(type, info.namespace(), info.name(), assign,
                             null));
             return write.flatMap(stored -> Responses.object(201, StatusErrors.success(type, info.name(), null),
                     OutputFormat.JSON, List.of()));

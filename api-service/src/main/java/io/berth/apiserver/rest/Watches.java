@@ -52,12 +52,12 @@ final class Watches {
         Mono<Long> fresh;
         if (rv == null || rv.isEmpty()) {
             // "Get state and start at most recent": the cache must have caught up with etcd first
-            fresh = Mono.fromFuture(() -> ctx.store().currentRevision())
-                    .flatMap(current -> Mono.fromFuture(() -> cache.waitUntilFresh(current,
+            fresh = Async.mono(() -> ctx.store().currentRevision())
+                    .flatMap(current -> Async.mono(() -> cache.waitUntilFresh(current,
                             ctx.props().resourceVersionWait())));
         } else {
             long wanted = options.resourceVersionNumber();
-            fresh = Mono.fromFuture(() -> cache.waitUntilFresh(wanted, ctx.props().resourceVersionWait()));
+            fresh = Async.mono(() -> cache.waitUntilFresh(wanted, ctx.props().resourceVersionWait()));
         }
         String nameFilter = info.name();
         return fresh.flatMap(ignored -> {

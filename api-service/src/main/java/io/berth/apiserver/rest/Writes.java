@@ -77,7 +77,7 @@ final class Writes {
             }
             Defaults.apply(obj);
             Strategy.prepareForCreate(type, obj, ctx.clock().instant());
-            return Mono.fromFuture(() -> ctx.admission().admitCreate(type, obj))
+            return Async.mono(() -> ctx.admission().admitCreate(type, obj))
                     .then(Mono.fromCallable(() -> {
                         ctx.admission().validateCreate(type, obj);
                         return obj;
@@ -86,7 +86,7 @@ final class Writes {
                         if (dryRun) {
                             return Responses.object(201, valid, format, decoded.warnings());
                         }
-                        return Mono.fromFuture(() -> write(type, valid, generated, 0))
+                        return Async.mono(() -> write(type, valid, generated, 0))
                                 .flatMap(stored -> Responses.json(201,
                                         ResourceVersions.inject(stored.data(), stored.revision()), format,
                                         decoded.warnings()));
@@ -205,14 +205,14 @@ final class Writes {
     private Mono<ServerResponse> apply(ResourceType type, RequestInfo info, UnaryOperator<HasMetadata> tryUpdate,
                                        OutputFormat format, Supplier<List<String>> warnings, boolean dryRun) {
         if (dryRun) {
-            return Mono.fromFuture(() -> ctx.store().get(type, info.namespace(), info.name()))
+            return Async.mono(() -> ctx.store().get(type, info.namespace(), info.name()))
                     .flatMap(current -> {
                         HasMetadata next = tryUpdate.apply(current.object());
                         next.getMetadata().setResourceVersion(Long.toString(current.revision()));
                         return Responses.object(200, next, format, warnings.get());
                     });
         }
-        return Mono.fromFuture(() -> ctx.store().guaranteedUpdate(type, info.namespace(), info.name(), tryUpdate, null))
+        return Async.mono(() -> ctx.store().guaranteedUpdate(type, info.namespace(), info.name(), tryUpdate, null))
                 .flatMap(stored -> deletes.finishIfFinalized(type, stored))
                 .flatMap(stored -> Responses.json(200, ResourceVersions.inject(stored.data(), stored.revision()),
                         format, warnings.get()));

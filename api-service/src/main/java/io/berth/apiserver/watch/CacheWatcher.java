@@ -3,6 +3,7 @@ package io.berth.apiserver.watch;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.concurrent.Queues;
 
 import java.util.List;
@@ -28,7 +29,8 @@ public final class CacheWatcher {
         this.allowBookmarks = allowBookmarks;
         this.sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<WatchEvent>get(queue).get());
         this.onClose = onClose;
-        Flux<WatchEvent> live = sink.asFlux().doFinally(s -> close());
+        // each watcher encodes and writes on a parallel worker, not on the thread that dispatches to all of them
+        Flux<WatchEvent> live = sink.asFlux().publishOn(Schedulers.parallel()).doFinally(s -> close());
         this.events = initial.isEmpty() ? live : Flux.concat(Flux.fromIterable(initial), live);
     }
 

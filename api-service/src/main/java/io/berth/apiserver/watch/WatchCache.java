@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -48,6 +49,7 @@ public final class WatchCache implements AutoCloseable {
     private final int watcherQueue;
     private final ScheduledExecutorService scheduler;
     private final Runnable progressRequester;
+    private final Executor dispatcher;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<String, CachedObject> objects = new TreeMap<>();
@@ -64,7 +66,8 @@ public final class WatchCache implements AutoCloseable {
     }
 
     public WatchCache(ResourceType type, EtcdStore store, Watch watchClient, int capacity, int watcherQueue,
-                      ScheduledExecutorService scheduler, Runnable progressRequester) {
+                      ScheduledExecutorService scheduler, Runnable progressRequester,
+                      Executor dispatcher) {
         this.type = type;
         this.store = store;
         this.watchClient = watchClient;
@@ -73,6 +76,7 @@ public final class WatchCache implements AutoCloseable {
         this.watcherQueue = watcherQueue;
         this.scheduler = scheduler;
         this.progressRequester = progressRequester;
+        this.dispatcher = dispatcher;
     }
 
     public ResourceType type() {
@@ -126,7 +130,7 @@ public final class WatchCache implements AutoCloseable {
                 .withProgressNotify(true)
                 .build();
         etcdWatch = watchClient.watch(ByteSequence.from(prefix, StandardCharsets.UTF_8), option,
-                Watch.listener(this::onResponse, this::onError));
+                Watch.listener(response -> dispatcher.execute(() -> onResponse(response)), this::onError));
     }
 
     private void onResponse(WatchResponse response) {

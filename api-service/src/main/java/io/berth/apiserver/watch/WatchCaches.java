@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ public final class WatchCaches implements AutoCloseable {
 
     private final Map<ResourceType, WatchCache> caches = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService dispatcher;
     private final Watch watchClient;
     private final AtomicLong lastProgressRequest = new AtomicLong();
 
@@ -37,10 +39,16 @@ public final class WatchCaches implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // one thread applies every cache's changes in order, off jetcd's event loop (which etcd's replies need)
+        this.dispatcher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "watch-cache-dispatch");
+            t.setDaemon(true);
+            return t;
+        });
         for (ResourceType type : registry.all()) {
             if (type.stored()) {
                 caches.put(type, new WatchCache(type, store, watchClient, props.watchCacheCapacity(),
-                        props.watcherQueue(), scheduler, this::requestProgress));
+                        props.watcherQueue(), scheduler, this::requestProgress, dispatcher));
             }
         }
         long bookmarkMs = Math.max(100, props.bookmarkInterval().toMillis());
@@ -95,5 +103,6 @@ public final class WatchCaches implements AutoCloseable {
     public void close() {
         caches.values().forEach(WatchCache::close);
         scheduler.shutdownNow();
+        dispatcher.shutdownNow();
     }
 }

@@ -218,7 +218,8 @@ class WatchCacheConformanceTest {
     void initialEventsEndWithAnAnnotatedBookmark() {
         WatchCache cache = caches(1000, Duration.ofMinutes(1)).get(CONFIGMAPS);
         put("i1", "1");
-        put("i2", "1");
+        long last = put("i2", "1").revision();
+        cache.waitUntilFresh(last, Duration.ofSeconds(5)).join();
         List<WatchEvent> events = Collections.synchronizedList(new ArrayList<>());
         closeables.add(cache.watch(WatchFilter.everything("ns"), -1, true, true).events().subscribe(events::add)::dispose);
 
