@@ -102,7 +102,7 @@ final class ApiLatency implements Benchmark {
     }
 
     private List<Row> measure(String operation, IntFunction<Mono<?>> request) {
-        Duration warmup = Console.seconds(2);
+        Duration warmup = Console.seconds(5);
         Duration measure = Console.seconds(10);
         Console.progress(NAME, String.format(Locale.ROOT, "%s: %.1f s warm-up, then %.1f s at %d/s", operation,
                 warmup.toMillis() / 1e3, measure.toMillis() / 1e3, (int) RATE));

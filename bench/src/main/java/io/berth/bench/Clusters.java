@@ -47,7 +47,7 @@ final class Clusters {
      * and the later ones a warm one.
      */
     private static void warmUp(ClusterHarness cluster) {
-        Duration duration = Console.seconds(10);
+        Duration duration = Console.seconds(40);
         Console.progress("bench", "cluster ready at " + cluster.gatewayUrl() + "; warming it up for "
                 + duration.toSeconds() + " s");
         String namespace = "bench-warmup";

@@ -44,7 +44,7 @@ final class PodCreate implements Benchmark {
 
     @Override
     public List<Row> run(ClusterHarness cluster) throws Exception {
-        Duration warmup = Console.seconds(3);
+        Duration warmup = Console.seconds(15);
         Duration measure = Console.seconds(15);
         try (GatewayClient gateway = new GatewayClient(cluster, "pod-create", CONCURRENCY, 2, Duration.ofSeconds(30))) {
             Pods.createNamespace(gateway, NAMESPACE);

@@ -5,6 +5,7 @@ import io.berth.apimachinery.errors.ApiException;
 import io.berth.apimachinery.json.Json;
 import io.berth.apimachinery.registry.ResourceType;
 import io.berth.apiserver.watch.CacheWatcher;
+import io.berth.apiserver.watch.Frames;
 import io.berth.apiserver.watch.WatchCache;
 import io.berth.apiserver.watch.WatchEvent;
 import io.fabric8.kubernetes.api.model.ListMeta;
@@ -20,7 +21,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +34,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Watches {
 
-    private static final byte[] TYPE_PREFIX = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] OBJECT_PREFIX = "\",\"object\":".getBytes(StandardCharsets.US_ASCII);
 
     private final ApiContext ctx;
     private final WebSocketService webSockets = new HandshakeWebSocketService();
@@ -107,41 +105,25 @@ final class Watches {
             boolean[] first = {true};
             return events.map(e -> {
                 if (e.type().equals("ERROR") || e.type().equals("BOOKMARK")) {
-                    return encode(e.type(), e.json().get());
+                    return e.frame().get();
                 }
                 ListMeta meta = new ListMeta();
                 meta.setResourceVersion(Long.toString(e.revision()));
                 ObjectNode table = Tables.table(type, List.of(e.object()), meta, include, first[0], Instant.now());
                 first[0] = false;
-                return encode(e.type(), Json.write(table));
+                return Frames.encode(e.type(), Json.write(table));
             });
         }
         if (format == OutputFormat.PARTIAL_METADATA) {
-            return events.map(e -> e.object() == null ? encode(e.type(), e.json().get())
-                    : encode(e.type(), Json.write(Responses.partial(e.object()))));
+            return events.map(e -> e.object() == null ? e.frame().get()
+                    : Frames.encode(e.type(), Json.write(Responses.partial(e.object()))));
         }
-        return events.map(e -> encode(e.type(), e.json().get()));
+        return events.map(e -> e.frame().get());
     }
 
-    /** {@code {"type":"ADDED","object":...}} from an object serialized once for every watcher. */
-    static byte[] encode(String type, byte[] object) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(object.length + 32);
-        out.writeBytes(TYPE_PREFIX);
-        out.writeBytes(type.getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(OBJECT_PREFIX);
-        out.writeBytes(object);
-        out.write('}');
-        return out.toByteArray();
-    }
-
-    /** One event and its newline; an empty array stays empty (the header flush). */
+    /** One event line, shared between watchers without a copy (an empty array is the header flush). */
     private static DataBuffer wrap(DataBufferFactory factory, byte[] bytes) {
-        DataBuffer buffer = factory.allocateBuffer(bytes.length + 1);
-        buffer.write(bytes);
-        if (bytes.length > 0) {
-            buffer.write((byte) '\n');
-        }
-        return buffer;
+        return factory.wrap(bytes);
     }
 
     static boolean isWebSocket(ServerRequest request) {
@@ -152,7 +134,7 @@ final class Watches {
     private Mono<ServerResponse> webSocket(ServerRequest request, Flux<byte[]> frames) {
         WebSocketHandler handler = session -> {
             Mono<Void> send = session.send(frames.map(bytes ->
-                    session.textMessage(new String(bytes, StandardCharsets.UTF_8))));
+                    session.textMessage(new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8))));
             Mono<Void> receive = session.receive().then();
             return Mono.firstWithSignal(send, receive).then(session.close());
         };

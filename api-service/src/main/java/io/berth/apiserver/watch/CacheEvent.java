@@ -19,6 +19,8 @@ public final class CacheEvent {
     private final long revision;
     private final byte[] storedData;
     private volatile byte[] json;
+    private volatile byte[] frame;
+    private volatile String frameType;
 
     CacheEvent(Type type, String key, HasMetadata object, HasMetadata previous, long revision, byte[] storedData) {
         this.type = type;
@@ -58,5 +60,19 @@ public final class CacheEvent {
             json = j;
         }
         return j;
+    }
+
+    /** The event line for watchers that see it as {@code type}; cached for the first type asked (nearly all). */
+    public byte[] frame(String type) {
+        byte[] f = frame;
+        if (f != null && type.equals(frameType)) {
+            return f;
+        }
+        f = Frames.encode(type, json());
+        if (frame == null) {
+            frameType = type;
+            frame = f;
+        }
+        return f;
     }
 }

@@ -100,7 +100,7 @@ public final class CacheWatcher {
     }
 
     private static WatchEvent shared(String type, CacheEvent event) {
-        return new WatchEvent(type, event.object(), event.revision(), event::json);
+        return new WatchEvent(type, event.object(), event.revision(), event::json, () -> event.frame(type));
     }
 
     private static HasMetadata withRevision(HasMetadata obj, long revision) {
