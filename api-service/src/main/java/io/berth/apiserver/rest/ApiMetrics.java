@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Kubernetes' request metrics: {@code apiserver_request_total} and {@code apiserver_request_duration_seconds}
@@ -20,21 +23,26 @@ public final class ApiMetrics {
             Duration.ofSeconds(60)};
 
     private final MeterRegistry registry;
+    private final Map<String, Meters> meters = new ConcurrentHashMap<>();
+
+    private record Meters(Counter count, Timer duration) {
+    }
 
     public ApiMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     void record(RequestInfo info, int code, long startNanos) {
-        String verb = info.verb().toUpperCase();
         String resource = info.resourceRequest() ? info.resource() : "";
-        String[] tags = {"verb", verb, "group", info.group(), "resource", resource,
-                "subresource", info.subresource(), "code", Integer.toString(code)};
-        Counter.builder("apiserver.request").tags(tags).register(registry).increment();
-        Timer.builder("apiserver.request.duration")
-                .tags(tags)
-                .serviceLevelObjectives(BUCKETS)
-                .register(registry)
-                .record(Duration.ofNanos(System.nanoTime() - startNanos));
+        String key = info.verb() + '|' + info.group() + '|' + resource + '|' + info.subresource() + '|' + code;
+        Meters m = meters.computeIfAbsent(key, k -> {
+            String[] tags = {"verb", info.verb().toUpperCase(), "group", info.group(), "resource", resource,
+                    "subresource", info.subresource(), "code", Integer.toString(code)};
+            return new Meters(Counter.builder("apiserver.request").tags(tags).register(registry),
+                    Timer.builder("apiserver.request.duration").tags(tags).serviceLevelObjectives(BUCKETS)
+                            .register(registry));
+        });
+        m.count().increment();
+        m.duration().record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 }
