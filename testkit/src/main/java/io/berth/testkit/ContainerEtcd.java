@@ -51,7 +51,7 @@ final class ContainerEtcd implements EtcdRuntime {
     public void start() {
         if (started) {
             // A restarted container gets new host ports, which would break the endpoint promised to callers.
-            throw new UnsupportedOperationException("an etcd container cannot be restarted on the same endpoint; "
+            throw new IllegalStateException("an etcd container cannot be restarted on the same endpoint; "
                     + "install etcd locally (apt-get install -y etcd-server) for restart tests");
         }
         container.start();
