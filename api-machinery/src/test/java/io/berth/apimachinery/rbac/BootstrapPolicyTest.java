@@ -257,7 +257,7 @@ class BootstrapPolicyTest {
                 "system:kube-scheduler", "system:kube-controller-manager", "system:node-proxier", "system:node",
                 "system:node-bootstrapper", "system:service-account-issuer-discovery", "system:auth-delegator",
                 "system:monitoring", "system:heapster", "system:volume-scheduler");
-        assertThat(BootstrapPolicy.clusterRoleBindings()).hasSize(15);
+        assertThat(BootstrapPolicy.clusterRoleBindings()).hasSize(16);
         assertThat(BootstrapPolicy.roles()).hasSize(7);
         assertThat(BootstrapPolicy.roleBindings()).hasSize(7);
     }
