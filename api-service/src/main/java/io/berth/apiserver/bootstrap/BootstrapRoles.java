@@ -52,10 +52,7 @@ public final class BootstrapRoles {
         }
     }
 
-    /**
-     * Creates {@code obj} unless an object of its name exists (shared by the other start-up defaults). Never
-     * changes an existing object.
-     */
+    /** Creates {@code obj} unless an object of its name exists; never changes an existing object. */
     static CompletableFuture<Void> createIfMissing(EtcdStore store, ResourceType type, HasMetadata obj, Clock clock) {
         String namespace = type.namespaced() ? obj.getMetadata().getNamespace() : null;
         String name = obj.getMetadata().getName();
