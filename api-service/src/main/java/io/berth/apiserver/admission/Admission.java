@@ -5,41 +5,63 @@ import io.berth.apimachinery.errors.StatusErrors;
 import io.berth.apimachinery.registry.ResourceRegistry;
 import io.berth.apimachinery.registry.ResourceType;
 import io.berth.apimachinery.validation.ObjectValidator;
+import io.berth.apiserver.auth.Requester;
+import io.berth.apiserver.authz.Authorization;
+import io.berth.apiserver.authz.Escalation;
 import io.berth.apiserver.storage.EtcdStore;
 import io.berth.apiserver.watch.CachedObject;
 import io.berth.apiserver.watch.WatchCaches;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.authentication.BoundObjectReference;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The admission chain of this release: NamespaceLifecycle (no new objects in a missing or terminating namespace;
- * the system namespaces cannot be deleted) and object validation (422). Later issues add their plugins here.
- * Thread safe.
+ * The admission chain, in Kubernetes' order: NamespaceLifecycle (no new objects in a missing or terminating
+ * namespace; the system namespaces cannot be deleted) and NodeRestriction (what a node may change, field by field)
+ * before object validation (422); RBAC escalation prevention after it, where Kubernetes' policy-based storage runs.
+ * Every step knows who is asking ({@link Requester}). Thread safe.
  */
 public final class Admission {
 
     public static final Set<String> UNDELETABLE_NAMESPACES = Set.of("default", "kube-system", "kube-public");
 
     private final ResourceType namespaces;
+    private final ResourceType pods;
     private final EtcdStore store;
     private final WatchCaches caches;
+    private final Authorization authorization;
+    private final NodeRestriction nodeRestriction = new NodeRestriction();
+    private final Escalation escalation;
 
-    public Admission(ResourceRegistry registry, EtcdStore store, WatchCaches caches) {
+    public Admission(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Authorization authorization) {
         this.namespaces = registry.find("", "v1", "namespaces").orElseThrow();
+        this.pods = registry.find("", "v1", "pods").orElseThrow();
         this.store = store;
         this.caches = caches;
+        this.authorization = authorization;
+        this.escalation = new Escalation(authorization, registry);
     }
 
     /**
-     * Refuses a create in a namespace that does not exist (404) or is being terminated (403), as Kubernetes'
-     * NamespaceLifecycle plugin does. The cache answers when it knows the namespace; etcd otherwise, since the
-     * namespace may have been created a moment ago through another replica.
+     * The checks of a create that come before validation. NamespaceLifecycle refuses a create in a namespace that
+     * does not exist (404) or is being terminated (403), as Kubernetes' plugin does: the cache answers when it knows
+     * the namespace, etcd otherwise, since the namespace may have been created a moment ago through another replica.
+     * NodeRestriction refuses what a node may not create (403). For an RBAC object whose writer is checked for
+     * escalation, it completes once the RBAC caches have caught up with etcd ({@link Authorization#fresh()}).
      */
-    public CompletableFuture<Void> admitCreate(ResourceType type, HasMetadata obj) {
+    public CompletableFuture<Void> admitCreate(Requester who, ResourceType type, HasMetadata obj) {
+        nodeRestriction.admit(who.user(), NodeRestriction.Operation.CREATE, type, "",
+                obj.getMetadata().getNamespace(), obj.getMetadata().getName(), obj, null);
+        return namespaceLifecycle(type, obj).thenCompose(ignored -> prepareWrite(who, type));
+    }
+
+    private CompletableFuture<Void> namespaceLifecycle(ResourceType type, HasMetadata obj) {
         if (!type.namespaced()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -61,24 +83,104 @@ public final class Admission {
         });
     }
 
+    /**
+     * What an update or patch waits for before its read-modify-write: for an RBAC object whose writer is checked
+     * for escalation, that the RBAC caches have caught up with etcd; otherwise nothing.
+     */
+    public CompletableFuture<Void> prepareWrite(Requester who, ResourceType type) {
+        if (Escalation.governs(type) && !Escalation.trusted(who)) {
+            return authorization.fresh();
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Refuses deleting a system namespace (403); checked before the object is read. */
     public void admitDelete(ResourceType type, String name) {
         if (type == namespaces && UNDELETABLE_NAMESPACES.contains(name)) {
             throw StatusErrors.forbidden(type, name, "this namespace may not be deleted");
         }
     }
 
-    public void validateCreate(ResourceType type, HasMetadata obj) {
+    /**
+     * Admits deleting the object as it is stored (NodeRestriction: a node deletes only its own Node and Lease and
+     * the finished or terminating pods bound to it). Runs inside the delete's compare-and-swap, on the very state
+     * being deleted.
+     */
+    public void admitDelete(Requester who, ResourceType type, HasMetadata current) {
+        nodeRestriction.admit(who.user(), NodeRestriction.Operation.DELETE, type, "",
+                current.getMetadata().getNamespace(), current.getMetadata().getName(), null, current);
+    }
+
+    /** Validation (422), then escalation prevention (403). */
+    public void validateCreate(Requester who, ResourceType type, HasMetadata obj) {
         List<FieldError> errors = ObjectValidator.validate(type, obj);
         if (!errors.isEmpty()) {
             throw StatusErrors.invalid(type, obj.getMetadata().getName(), errors);
         }
+        escalation.check(who, type, "", obj, null);
     }
 
-    public void validateUpdate(ResourceType type, HasMetadata obj, HasMetadata old) {
+    /**
+     * The checks of an update, run on each attempt of the read-modify-write with the stored object:
+     * NodeRestriction (403), validation (422), escalation prevention (403).
+     *
+     * @param subresource "" for the object itself, {@code status} for its status
+     */
+    public void validateUpdate(Requester who, ResourceType type, String subresource, HasMetadata obj,
+                               HasMetadata old) {
+        nodeRestriction.admit(who.user(), NodeRestriction.Operation.UPDATE, type, subresource,
+                old.getMetadata().getNamespace(), old.getMetadata().getName(), obj, old);
         List<FieldError> errors = ObjectValidator.validateUpdate(type, obj, old);
         if (!errors.isEmpty()) {
             throw StatusErrors.invalid(type, obj.getMetadata().getName(), errors);
         }
+        if (subresource.isEmpty()) {
+            escalation.check(who, type, old.getMetadata().getName(), obj, old);
+        }
+    }
+
+    /**
+     * Admits a write through a subresource served by its own handler ({@code pods/binding}, {@code scale}) with the
+     * stored object: NodeRestriction (403). Runs inside the write's compare-and-swap.
+     *
+     * @param obj the object as it would be stored, or null when the subresource has no such form
+     */
+    public void admitSubresource(Requester who, NodeRestriction.Operation op, ResourceType type, String subresource,
+                                 HasMetadata obj, HasMetadata old) {
+        nodeRestriction.admit(who.user(), op, type, subresource, old.getMetadata().getNamespace(),
+                old.getMetadata().getName(), obj, old);
+    }
+
+    /**
+     * NodeRestriction of {@code serviceaccounts/<name>/token}: a node's TokenRequest must be bound, by uid, to a pod
+     * scheduled on that node ({@link NodeRestriction#admitTokenRequest}). The pod is read from etcd, not the cache,
+     * since a node asks for tokens right after a pod was bound to it, possibly through another replica. Completes at
+     * once for anyone but a node.
+     *
+     * @return completes when admitted; fails with 403 (or 404 for a missing pod) otherwise
+     */
+    public CompletableFuture<Void> admitTokenRequest(Requester who, String namespace, String serviceAccount,
+                                                     TokenRequest request) {
+        if (NodeRestriction.nodeIdentity(who.user()).isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        BoundObjectReference ref = request.getSpec() == null ? null : request.getSpec().getBoundObjectRef();
+        if (ref == null || !"Pod".equals(ref.getKind()) || ref.getName() == null || ref.getName().isEmpty()) {
+            try {
+                nodeRestriction.admitTokenRequest(who.user(), namespace, serviceAccount, request, null);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+        return store.getKey(pods, store.keys().key(pods, namespace, ref.getName()), 0).thenAccept(stored ->
+                nodeRestriction.admitTokenRequest(who.user(), namespace, serviceAccount, request,
+                        stored == null ? null : (Pod) stored.object()));
+    }
+
+    /** NodeRestriction of {@code nodes/<name>/token}: a node renews only its own credential (403 otherwise). */
+    public void admitNodeToken(Requester who, String name) {
+        nodeRestriction.admitNodeToken(who.user(), name);
     }
 
     static boolean isTerminating(HasMetadata namespace) {
@@ -91,5 +193,15 @@ public final class Admission {
 
     public ResourceType namespaces() {
         return namespaces;
+    }
+
+    /** NodeRestriction, for subresources served elsewhere (the {@code token} subresources). */
+    public NodeRestriction nodeRestriction() {
+        return nodeRestriction;
+    }
+
+    /** The cluster's authorizer chain over this replica's caches (access reviews). */
+    public Authorization authorization() {
+        return authorization;
     }
 }

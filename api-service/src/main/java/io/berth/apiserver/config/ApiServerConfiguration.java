@@ -4,7 +4,8 @@ import io.berth.apimachinery.registry.ResourceRegistry;
 import io.berth.apimachinery.storage.EtcdKeys;
 import io.berth.apiserver.admission.Admission;
 import io.berth.apiserver.auth.FrontProxyAuthenticator;
-import io.berth.apiserver.bootstrap.SystemNamespaces;
+import io.berth.apiserver.authz.Authorization;
+import io.berth.apiserver.bootstrap.Bootstrap;
 import io.berth.apiserver.housekeeping.Compactor;
 import io.berth.apiserver.housekeeping.EventLeases;
 import io.berth.apiserver.openapi.OpenApiDocuments;
@@ -68,23 +69,30 @@ public class ApiServerConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    WatchCaches watchCaches(ResourceRegistry registry, EtcdStore store, Client client, ApiServerProperties props,
-                            Clock clock) {
+    WatchCaches watchCaches(ResourceRegistry registry, EtcdStore store, Client client, ApiServerProperties props) {
         WatchCaches caches = new WatchCaches(registry, store, client, props);
         caches.start();
-        caches.ready().thenCompose(ignored -> SystemNamespaces.ensure(store,
-                        registry.find("", "v1", "namespaces").orElseThrow(), clock))
-                .whenComplete((ok, error) -> {
-                    if (error != null) {
-                        log.error("could not create the system namespaces", error);
-                    }
-                });
         return caches;
     }
 
+    /** The system namespaces and the default RBAC policy, created once the caches have loaded. */
+    @Bean(destroyMethod = "close")
+    Bootstrap bootstrap(EtcdStore store, ResourceRegistry registry, WatchCaches caches, Clock clock) {
+        Bootstrap bootstrap = new Bootstrap(store, registry, caches, clock);
+        bootstrap.start();
+        return bootstrap;
+    }
+
+    /** The cluster's authorizer chain over the watch caches: access reviews and escalation checks. */
     @Bean
-    Admission admission(ResourceRegistry registry, EtcdStore store, WatchCaches caches) {
-        return new Admission(registry, store, caches);
+    Authorization authorization(ResourceRegistry registry, EtcdStore store, WatchCaches caches,
+                                ApiServerProperties props) {
+        return Authorization.overCaches(registry, store, caches, props.resourceVersionWait());
+    }
+
+    @Bean
+    Admission admission(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Authorization authorization) {
+        return new Admission(registry, store, caches, authorization);
     }
 
     @Bean
@@ -124,10 +132,18 @@ public class ApiServerConfiguration {
                 .filter(new FrontProxyAuthenticator(props.frontProxyAllowedNames()));
     }
 
-    /** Ready once every watch cache holds its resource (readiness group, application.yml). */
+    /**
+     * Ready once every watch cache holds its resource and the system namespaces and default RBAC policy exist
+     * (readiness group, application.yml).
+     */
     @Bean
-    HealthIndicator watchCachesHealthIndicator(WatchCaches caches) {
-        return () -> caches.isReady() ? Health.up().build()
-                : Health.outOfService().withDetail("watchCaches", "loading").build();
+    HealthIndicator watchCachesHealthIndicator(WatchCaches caches, Bootstrap bootstrap) {
+        return () -> {
+            if (!caches.isReady()) {
+                return Health.outOfService().withDetail("watchCaches", "loading").build();
+            }
+            return bootstrap.isDone() ? Health.up().build()
+                    : Health.outOfService().withDetail("bootstrap", "creating the default policy").build();
+        };
     }
 }

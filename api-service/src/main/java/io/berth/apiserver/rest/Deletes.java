@@ -4,6 +4,7 @@ import io.berth.apimachinery.request.RequestInfo;
 import io.berth.apimachinery.errors.StatusErrors;
 import io.berth.apimachinery.json.Json;
 import io.berth.apimachinery.registry.ResourceType;
+import io.berth.apiserver.auth.Requester;
 import io.berth.apiserver.storage.ResourceVersions;
 import io.berth.apiserver.storage.Stored;
 import io.berth.apiserver.strategy.Strategy;
@@ -22,6 +23,7 @@ import tools.jackson.core.JacksonException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * delete and deletecollection with Kubernetes' semantics: preconditions (uid, resourceVersion → 409), finalizers
@@ -39,9 +41,10 @@ final class Deletes {
 
     Mono<ServerResponse> delete(ServerRequest request, RequestInfo info, ResourceType type, OutputFormat format) {
         boolean dryRun = Writes.dryRun(request);
+        Requester who = Requester.from(request);
         return options(request).flatMap(options -> {
             ctx.admission().admitDelete(type, info.name());
-            return deleteOne(type, info.namespace(), info.name(), options, dryRun)
+            return deleteOne(who, type, info.namespace(), info.name(), options, dryRun)
                     .flatMap(result -> result.gone() && !(result.object() instanceof Pod)
                             ? Responses.object(200, StatusErrors.success(type, info.name(),
                                     result.object().getMetadata().getUid()), OutputFormat.JSON, List.of())
@@ -52,6 +55,7 @@ final class Deletes {
     Mono<ServerResponse> deleteCollection(ServerRequest request, RequestInfo info, ResourceType type,
                                           OutputFormat format) {
         boolean dryRun = Writes.dryRun(request);
+        Requester who = Requester.from(request);
         ListOptions listOptions = ListOptions.from(request, type, info.namespace());
         return options(request).flatMap(options -> Async.mono(() -> ctx.store().list(type, info.namespace(), 0,
                         null, 0, listOptions.filter().selectsAll() ? null : listOptions.filter()::matches))
@@ -59,7 +63,7 @@ final class Deletes {
                 .filter(stored -> !(type == ctx.admission().namespaces()
                         && io.berth.apiserver.admission.Admission.UNDELETABLE_NAMESPACES.contains(
                         stored.object().getMetadata().getName())))
-                .concatMap(stored -> deleteOne(type, stored.object().getMetadata().getNamespace(),
+                .concatMap(stored -> deleteOne(who, type, stored.object().getMetadata().getNamespace(),
                         stored.object().getMetadata().getName(), options, dryRun)
                         .onErrorResume(e -> e instanceof io.berth.apimachinery.errors.ApiException api
                                 && api.code() == 404, e -> Mono.empty()))
@@ -78,10 +82,19 @@ final class Deletes {
     record Result(HasMetadata object, boolean gone) {
     }
 
-    Mono<Result> deleteOne(ResourceType type, String namespace, String name, DeleteOptions options, boolean dryRun) {
+    /**
+     * Deletes one object, or marks it for deletion. The preconditions and admission are checked on the state that is
+     * deleted, inside the compare-and-swap.
+     */
+    Mono<Result> deleteOne(Requester who, ResourceType type, String namespace, String name, DeleteOptions options,
+                           boolean dryRun) {
+        Consumer<HasMetadata> admit = obj -> {
+            checkPreconditions(type, name, options.getPreconditions(), obj);
+            ctx.admission().admitDelete(who, type, obj);
+        };
         return Async.mono(() -> ctx.store().get(type, namespace, name)).flatMap(current -> {
             HasMetadata obj = current.object();
-            checkPreconditions(type, name, options.getPreconditions(), obj);
+            admit.accept(obj);
             Instant now = ctx.clock().instant();
             long grace = gracePeriod(obj, options);
             List<String> finalizers = new ArrayList<>(obj.getMetadata().getFinalizers() == null ? List.of()
@@ -95,22 +108,21 @@ final class Deletes {
             }
             boolean namespaceObject = obj instanceof Namespace;
             if (namespaceObject || !finalizers.isEmpty() || grace > 0) {
-                return markForDeletion(type, namespace, name, options, finalizers, grace, now, dryRun, current);
+                return markForDeletion(type, namespace, name, admit, finalizers, grace, now, dryRun, current);
             }
             if (dryRun) {
                 return Mono.just(new Result(obj, true));
             }
-            return Async.mono(() -> ctx.store().delete(type, namespace, name,
-                            o -> checkPreconditions(type, name, options.getPreconditions(), o), null))
+            return Async.mono(() -> ctx.store().delete(type, namespace, name, admit, null))
                     .map(deleted -> new Result(deleted.object(), true));
         });
     }
 
-    private Mono<Result> markForDeletion(ResourceType type, String namespace, String name, DeleteOptions options,
-                                         List<String> finalizers, long grace, Instant now, boolean dryRun,
-                                         Stored current) {
+    private Mono<Result> markForDeletion(ResourceType type, String namespace, String name,
+                                         Consumer<HasMetadata> admit, List<String> finalizers, long grace,
+                                         Instant now, boolean dryRun, Stored current) {
         java.util.function.UnaryOperator<HasMetadata> mark = obj -> {
-            checkPreconditions(type, name, options.getPreconditions(), obj);
+            admit.accept(obj);
             var meta = obj.getMetadata();
             if (meta.getDeletionTimestamp() == null) {
                 meta.setDeletionTimestamp(Strategy.timestamp(now.plusSeconds(grace)));

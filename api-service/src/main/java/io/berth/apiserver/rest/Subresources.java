@@ -6,6 +6,8 @@ import io.berth.apimachinery.errors.StatusErrors;
 import io.berth.apimachinery.json.Json;
 import io.berth.apimachinery.registry.ResourceType;
 import io.berth.apimachinery.selector.LabelSelector;
+import io.berth.apiserver.admission.NodeRestriction;
+import io.berth.apiserver.auth.Requester;
 import io.berth.apiserver.storage.Stored;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -50,6 +52,7 @@ final class Subresources {
         Bodies.Kind kind = patch ? Bodies.patchKind(request.headers().firstHeader("Content-Type"))
                 : Bodies.objectKind(request.headers().firstHeader("Content-Type"));
         boolean dryRun = Writes.dryRun(request);
+        Requester who = Requester.from(request);
         return Bodies.read(request, ctx.props().maxRequestBody().toBytes()).flatMap(body -> {
             JsonNode input = Bodies.parse(body, patch ? Bodies.Kind.JSON : kind, false);
             java.util.function.UnaryOperator<HasMetadata> tryUpdate = current -> {
@@ -80,6 +83,7 @@ final class Subresources {
                     next.getMetadata().setGeneration(generation + 1);
                 }
                 next.getMetadata().setResourceVersion(null);
+                ctx.admission().admitSubresource(who, NodeRestriction.Operation.UPDATE, type, "scale", next, current);
                 return next;
             };
             if (dryRun) {
@@ -151,6 +155,7 @@ final class Subresources {
     /** POST pods/{name}/binding: sets spec.nodeName once; 409 when the pod is already bound or being deleted. */
     Mono<ServerResponse> bind(ServerRequest request, RequestInfo info, ResourceType type) {
         boolean dryRun = Writes.dryRun(request);
+        Requester who = Requester.from(request);
         Bodies.Kind kind = Bodies.objectKind(request.headers().firstHeader("Content-Type"));
         return Bodies.read(request, ctx.props().maxRequestBody().toBytes()).flatMap(body -> {
             JsonNode tree = Bodies.parse(body, kind, false);
@@ -179,6 +184,8 @@ final class Subresources {
                 throw StatusErrors.invalid(type, info.name(), errors);
             }
             java.util.function.UnaryOperator<HasMetadata> assign = current -> {
+                ctx.admission().admitSubresource(who, NodeRestriction.Operation.CREATE, type, "binding", null,
+                        current);
                 Pod pod = (Pod) current;
                 if (pod.getMetadata().getDeletionTimestamp() != null) {
                     throw StatusErrors.conflict(type, info.name(), "pod " + info.name()

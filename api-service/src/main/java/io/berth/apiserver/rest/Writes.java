@@ -10,6 +10,7 @@ import io.berth.apimachinery.patch.MergePatch;
 import io.berth.apimachinery.patch.StrategicMergePatch;
 import io.berth.apimachinery.registry.ResourceType;
 import io.berth.apimachinery.schema.Schemas;
+import io.berth.apiserver.auth.Requester;
 import io.berth.apiserver.storage.ResourceVersions;
 import io.berth.apiserver.storage.Stored;
 import io.berth.apiserver.strategy.Defaults;
@@ -51,6 +52,7 @@ final class Writes {
         }
         FieldValidation validation = FieldValidation.parse(request.queryParam("fieldValidation").orElse(""));
         boolean dryRun = dryRun(request);
+        Requester who = Requester.from(request);
         Bodies.Kind kind = Bodies.objectKind(request.headers().firstHeader("Content-Type"));
         return Bodies.read(request, ctx.props().maxRequestBody().toBytes()).flatMap(body -> {
             ObjectDecoder.Decoded decoded = ObjectDecoder.decode(type, body, kind, validation);
@@ -77,9 +79,9 @@ final class Writes {
             }
             Defaults.apply(obj);
             Strategy.prepareForCreate(type, obj, ctx.clock().instant());
-            return Async.mono(() -> ctx.admission().admitCreate(type, obj))
+            return Async.mono(() -> ctx.admission().admitCreate(who, type, obj))
                     .then(Mono.fromCallable(() -> {
-                        ctx.admission().validateCreate(type, obj);
+                        ctx.admission().validateCreate(who, type, obj);
                         return obj;
                     }))
                     .flatMap(valid -> {
@@ -134,6 +136,7 @@ final class Writes {
         FieldValidation validation = FieldValidation.parse(request.queryParam("fieldValidation").orElse(""));
         Bodies.Kind kind = Bodies.objectKind(request.headers().firstHeader("Content-Type"));
         boolean dryRun = dryRun(request);
+        Requester who = Requester.from(request);
         return Bodies.read(request, ctx.props().maxRequestBody().toBytes()).flatMap(body -> {
             ObjectDecoder.Decoded decoded = ObjectDecoder.decode(type, body, kind, validation);
             HasMetadata requested = decoded.object();
@@ -144,9 +147,9 @@ final class Writes {
                     throw StatusErrors.modifiedConflict(type, info.name());
                 }
                 HasMetadata next = Json.deepCopy(requested);
-                return prepare(type, next, current, status);
+                return prepare(who, type, next, current, status);
             };
-            return apply(type, info, tryUpdate, format, decoded::warnings, dryRun);
+            return apply(who, type, info, tryUpdate, format, decoded::warnings, dryRun);
         });
     }
 
@@ -160,6 +163,7 @@ final class Writes {
                     + "; server-side apply is not supported yet, use kubectl apply without --server-side"));
         }
         boolean dryRun = dryRun(request);
+        Requester who = Requester.from(request);
         return Bodies.read(request, ctx.props().maxRequestBody().toBytes()).flatMap(body -> {
             JsonNode patch = Bodies.parse(body, Bodies.Kind.JSON, validation == FieldValidation.STRICT);
             AtomicReference<List<String>> warnings = new AtomicReference<>(List.of());
@@ -173,9 +177,9 @@ final class Writes {
                     throw StatusErrors.modifiedConflict(type, info.name());
                 }
                 checkIdentity(info, type, next);
-                return prepare(type, next, current, status);
+                return prepare(who, type, next, current, status);
             };
-            return apply(type, info, tryUpdate, format, warnings::get, dryRun);
+            return apply(who, type, info, tryUpdate, format, warnings::get, dryRun);
         });
     }
 
@@ -188,31 +192,35 @@ final class Writes {
         };
     }
 
-    private HasMetadata prepare(ResourceType type, HasMetadata next, HasMetadata current, boolean status) {
+    private HasMetadata prepare(Requester who, ResourceType type, HasMetadata next, HasMetadata current,
+                                boolean status) {
         if (status) {
             HasMetadata result = Strategy.statusUpdate(next, Json.deepCopy(current));
             result.getMetadata().setResourceVersion(null);
-            ctx.admission().validateUpdate(type, result, current);
+            ctx.admission().validateUpdate(who, type, "status", result, current);
             return result;
         }
         Defaults.apply(next);
         Strategy.prepareForUpdate(type, next, current);
-        ctx.admission().validateUpdate(type, next, current);
+        ctx.admission().validateUpdate(who, type, "", next, current);
         next.getMetadata().setResourceVersion(null);
         return next;
     }
 
-    private Mono<ServerResponse> apply(ResourceType type, RequestInfo info, UnaryOperator<HasMetadata> tryUpdate,
-                                       OutputFormat format, Supplier<List<String>> warnings, boolean dryRun) {
+    private Mono<ServerResponse> apply(Requester who, ResourceType type, RequestInfo info,
+                                       UnaryOperator<HasMetadata> tryUpdate, OutputFormat format,
+                                       Supplier<List<String>> warnings, boolean dryRun) {
+        Mono<Void> prepared = Async.mono(() -> ctx.admission().prepareWrite(who, type));
         if (dryRun) {
-            return Async.mono(() -> ctx.store().get(type, info.namespace(), info.name()))
+            return prepared.then(Async.mono(() -> ctx.store().get(type, info.namespace(), info.name())))
                     .flatMap(current -> {
                         HasMetadata next = tryUpdate.apply(current.object());
                         next.getMetadata().setResourceVersion(Long.toString(current.revision()));
                         return Responses.object(200, next, format, warnings.get());
                     });
         }
-        return Async.mono(() -> ctx.store().guaranteedUpdate(type, info.namespace(), info.name(), tryUpdate, null))
+        return prepared.then(Async.mono(() -> ctx.store().guaranteedUpdate(type, info.namespace(), info.name(),
+                        tryUpdate, null)))
                 .flatMap(stored -> deletes.finishIfFinalized(type, stored))
                 .flatMap(stored -> Responses.json(200, ResourceVersions.inject(stored.data(), stored.revision()),
                         format, warnings.get()));
