@@ -4,6 +4,7 @@ import io.berth.apimachinery.auth.UserInfo;
 import io.berth.apimachinery.errors.ApiException;
 import io.berth.apimachinery.errors.StatusErrors;
 import io.berth.apimachinery.request.RequestInfo;
+import io.berth.gateway.config.ManagementPort;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -38,9 +39,11 @@ public final class AuthenticationFilter implements WebFilter, Ordered {
     private static final Set<String> ANONYMOUS_PATHS = Set.of("/healthz", "/livez", "/readyz", "/version");
 
     private final List<TokenAuthenticator> authenticators;
+    private final ManagementPort management;
 
-    public AuthenticationFilter(List<TokenAuthenticator> authenticators) {
+    public AuthenticationFilter(List<TokenAuthenticator> authenticators, ManagementPort management) {
         this.authenticators = List.copyOf(authenticators);
+        this.management = management;
     }
 
     @Override
@@ -50,6 +53,9 @@ public final class AuthenticationFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (management.matches(exchange)) {
+            return chain.filter(exchange);
+        }
         ServerHttpRequest request = exchange.getRequest();
         HttpHeaders headers = request.getHeaders();
         String path = request.getPath().value();

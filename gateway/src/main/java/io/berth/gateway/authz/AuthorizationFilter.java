@@ -10,6 +10,7 @@ import io.berth.apimachinery.rbac.Forbidden;
 import io.berth.apimachinery.request.RequestInfo;
 import io.berth.gateway.authn.AuthenticationFilter;
 import io.berth.gateway.authn.Errors;
+import io.berth.gateway.config.ManagementPort;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -33,9 +34,11 @@ public final class AuthorizationFilter implements WebFilter, Ordered {
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 200;
 
     private final ClusterAuthorizer authorizer;
+    private final ManagementPort management;
 
-    public AuthorizationFilter(ClusterAuthorizer authorizer) {
+    public AuthorizationFilter(ClusterAuthorizer authorizer, ManagementPort management) {
         this.authorizer = authorizer;
+        this.management = management;
     }
 
     @Override
@@ -45,6 +48,9 @@ public final class AuthorizationFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (management.matches(exchange)) {
+            return chain.filter(exchange);
+        }
         UserInfo user = exchange.getAttribute(AuthenticationFilter.USER_ATTRIBUTE);
         RequestInfo info = exchange.getAttribute(AuthenticationFilter.REQUEST_ATTRIBUTE);
         if (user == null || info == null) {

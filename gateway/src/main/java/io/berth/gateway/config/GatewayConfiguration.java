@@ -16,16 +16,11 @@ import io.berth.gateway.routing.ApiServerInstances;
 import io.berth.gateway.routing.PassiveHealthFilter;
 import io.berth.gateway.routing.WatchHeadersFilter;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
-import org.springframework.cloud.gateway.route.RouteLocator;
-import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
 import reactor.netty.http.HttpProtocol;
-import reactor.netty.http.client.PrematureCloseException;
 
-import java.net.ConnectException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -67,13 +62,18 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    AuthenticationFilter authenticationFilter(TokenFile tokens) {
-        return new AuthenticationFilter(List.of(tokens::authenticate));
+    ManagementPort managementPort(@Value("${management.server.port:-1}") int port) {
+        return new ManagementPort(port);
     }
 
     @Bean
-    AuthorizationFilter authorizationFilter(ClusterAuthorizer authorizer) {
-        return new AuthorizationFilter(authorizer);
+    AuthenticationFilter authenticationFilter(TokenFile tokens, ManagementPort management) {
+        return new AuthenticationFilter(List.of(tokens::authenticate), management);
+    }
+
+    @Bean
+    AuthorizationFilter authorizationFilter(ClusterAuthorizer authorizer, ManagementPort management) {
+        return new AuthorizationFilter(authorizer, management);
     }
 
     @Bean
@@ -103,22 +103,5 @@ public class GatewayConfiguration {
     @Bean
     PassiveHealthFilter passiveHealthFilter(ApiServerInstances instances) {
         return new PassiveHealthFilter(instances);
-    }
-
-    /**
-     * Everything goes to the api-service replicas, round robin. A GET (or HEAD) whose connection fails is retried on
-     * the next replica; other methods are not retried, since the first attempt may have been applied.
-     */
-    @Bean
-    RouteLocator apiRoutes(RouteLocatorBuilder routes, ApiServerInstances instances) {
-        int retries = Math.max(1, instances.all().size());
-        return routes.routes()
-                .route("kubernetes-api", r -> r.path("/**")
-                        .filters(f -> f.retry(c -> c.setRetries(retries)
-                                .setMethods(HttpMethod.GET, HttpMethod.HEAD)
-                                .setSeries()
-                                .setExceptions(ConnectException.class, PrematureCloseException.class)))
-                        .uri("lb://" + ApiServerInstances.SERVICE_ID))
-                .build();
     }
 }

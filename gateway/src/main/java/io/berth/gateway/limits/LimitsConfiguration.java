@@ -1,5 +1,6 @@
 package io.berth.gateway.limits;
 
+import io.berth.gateway.config.ManagementPort;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,9 +19,9 @@ import reactor.core.scheduler.Schedulers;
 public class LimitsConfiguration {
 
     @Bean
-    LimitsFilter limitsFilter(LimitsProperties props, MeterRegistry meters) {
+    LimitsFilter limitsFilter(LimitsProperties props, MeterRegistry meters, ManagementPort management) {
         BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
-        LimitsFilter filter = new LimitsFilter(props, meters, bulkheads, Schedulers.parallel());
+        LimitsFilter filter = new LimitsFilter(props, meters, bulkheads, Schedulers.parallel(), management);
         TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
         return filter;
     }

@@ -2,6 +2,7 @@ package io.berth.gateway.limits;
 
 import io.berth.apimachinery.auth.UserInfo;
 import io.berth.apimachinery.request.RequestInfo;
+import io.berth.gateway.config.ManagementPort;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.core.Ordered;
@@ -31,11 +32,13 @@ public final class LimitsFilter implements WebFilter, Ordered {
 
     /** After authentication (+100), before authorization (+200). */
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 150;
-    public static final String USER_ATTRIBUTE = "berth.user";
-    public static final String REQUEST_ATTRIBUTE = "berth.request";
+    public static final String USER_ATTRIBUTE = io.berth.gateway.authn.AuthenticationFilter.USER_ATTRIBUTE;
+    public static final String REQUEST_ATTRIBUTE = io.berth.gateway.authn.AuthenticationFilter.REQUEST_ATTRIBUTE;
     public static final String PRIORITY_LEVEL_ATTRIBUTE = "berth.priorityLevel";
 
     static final String ANONYMOUS = "system:anonymous";
+
+    private final ManagementPort management;
     private static final long QUEUE_RETRY_AFTER_SECONDS = 1;
 
     private final FlowSchemas schemas;
@@ -43,6 +46,13 @@ public final class LimitsFilter implements WebFilter, Ordered {
     private final PriorityLevel exempt;
 
     public LimitsFilter(LimitsProperties props, MeterRegistry meters, BulkheadRegistry bulkheads, Scheduler timer) {
+        this(props, meters, bulkheads, timer, ManagementPort.none());
+    }
+
+    /** @param management requests on the Actuator port pass without limits */
+    public LimitsFilter(LimitsProperties props, MeterRegistry meters, BulkheadRegistry bulkheads, Scheduler timer,
+                        ManagementPort management) {
+        this.management = management;
         this.schemas = FlowSchemas.of(props);
         Map<String, PriorityLevel> byName = new LinkedHashMap<>();
         for (PriorityLevelConfiguration level : props.priorityLevels()) {
@@ -59,6 +69,9 @@ public final class LimitsFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (management.matches(exchange)) {
+            return chain.filter(exchange);
+        }
         UserInfo user = exchange.getAttribute(USER_ATTRIBUTE);
         if (schemas.isExempt(user)) {
             exchange.getAttributes().put(PRIORITY_LEVEL_ATTRIBUTE, exempt.name());

@@ -8,6 +8,7 @@ import io.berth.apimachinery.rbac.RbacObjects;
 import io.berth.apimachinery.rbac.RuleResolver;
 import io.berth.apimachinery.registry.ResourceRegistry;
 import io.berth.gateway.authz.AuthorizationFilter;
+import io.berth.gateway.config.ManagementPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -106,10 +107,10 @@ class FrontDoorFiltersTest {
         Path file = dir.resolve("tokens.csv");
         Files.writeString(file, "admin-token,admin,uid-a,\"system:masters\"\nuser-token,alice,uid-b,\"devs\"\n");
         TokenFile tokens = new TokenFile(file, Clock.systemUTC(), Duration.ofSeconds(1));
-        AuthenticationFilter authn = new AuthenticationFilter(List.of(tokens::authenticate));
+        AuthenticationFilter authn = new AuthenticationFilter(List.of(tokens::authenticate), ManagementPort.none());
         AuthorizationFilter authz = new AuthorizationFilter(new ClusterAuthorizer(
                 new NodeAuthorizer(NO_PODS, ResourceRegistry.builtIn()),
-                new RbacAuthorizer(new RuleResolver(POLICY)), () -> true));
+                new RbacAuthorizer(new RuleResolver(POLICY)), () -> true), ManagementPort.none());
         Capture end = new Capture();
         authn.filter(exchange, e -> authz.filter(e, end)).block();
         return end;
