@@ -28,6 +28,7 @@ public final class BenchMain {
         BENCHMARKS.put(PodCreate.NAME, PodCreate::new);
         BENCHMARKS.put(WatchFanout.NAME, WatchFanout::new);
         BENCHMARKS.put(ApiLatency.NAME, ApiLatency::new);
+        BENCHMARKS.put(GatewayOverhead.NAME, GatewayOverhead::new);
     }
 
     private BenchMain() {

@@ -29,7 +29,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentList;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetList;
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.LocalSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -161,6 +163,12 @@ public final class ResourceRegistry {
                     PriorityClass.class, PriorityClassList.class, List.of("pc"), Set.of(), false),
             new ResourceType("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "selfsubjectaccessreview",
                     "SelfSubjectAccessReview", false, SelfSubjectAccessReview.class, null, List.of(), List.of(),
+                    Set.of("create"), Set.of(), false, true),
+            new ResourceType("authorization.k8s.io", "v1", "subjectaccessreviews", "subjectaccessreview",
+                    "SubjectAccessReview", false, SubjectAccessReview.class, null, List.of(), List.of(),
+                    Set.of("create"), Set.of(), false, true),
+            new ResourceType("authorization.k8s.io", "v1", "localsubjectaccessreviews", "localsubjectaccessreview",
+                    "LocalSubjectAccessReview", true, LocalSubjectAccessReview.class, null, List.of(), List.of(),
                     Set.of("create"), Set.of(), false, true),
             new ResourceType("authentication.k8s.io", "v1", "selfsubjectreviews", "selfsubjectreview",
                     "SelfSubjectReview", false, SelfSubjectReview.class, null, List.of(), List.of(),

@@ -1,8 +1,16 @@
 package io.berth.gateway.config;
 
-import io.berth.gateway.authn.IdentityFilter;
+import io.berth.apimachinery.authorizer.ClusterAuthorizer;
+import io.berth.apimachinery.authorizer.NodeAuthorizer;
+import io.berth.apimachinery.rbac.RbacAuthorizer;
+import io.berth.apimachinery.rbac.RuleResolver;
+import io.berth.apimachinery.registry.ResourceRegistry;
+import io.berth.gateway.authn.AuthenticationFilter;
 import io.berth.gateway.authn.TokenFile;
-import io.berth.gateway.authz.Authorizer;
+import io.berth.gateway.authz.AuthorizationFilter;
+import io.berth.gateway.informers.ClusterInformers;
+import io.berth.gateway.informers.InformerViews;
+import io.berth.gateway.informers.InformersHealth;
 import io.berth.gateway.routing.ApiServerDiscoveryClient;
 import io.berth.gateway.routing.ApiServerInstances;
 import io.berth.gateway.routing.PassiveHealthFilter;
@@ -10,6 +18,7 @@ import io.berth.gateway.routing.WatchHeadersFilter;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -17,7 +26,9 @@ import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.PrematureCloseException;
 
 import java.net.ConnectException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 
 /** Wires authentication, authorization and routing over the api-service replicas. */
 @Configuration(proxyBeanMethods = false)
@@ -33,14 +44,36 @@ public class GatewayConfiguration {
         return new TokenFile(props.tokenFile(), clock, props.tokenFileRecheck());
     }
 
-    @Bean
-    Authorizer authorizer() {
-        return new Authorizer();
+    /** The informers every per-request decision reads; started at once, synced in the background. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    ClusterInformers clusterInformers(GatewayProperties props, @Value("${berth.pki.dir}") Path pkiDir) {
+        return new ClusterInformers(props.apiServers(), pkiDir);
     }
 
     @Bean
-    IdentityFilter identityFilter(TokenFile tokens, Authorizer authorizer) {
-        return new IdentityFilter(tokens, authorizer);
+    InformersHealth informersHealthIndicator(ClusterInformers informers) {
+        return new InformersHealth(informers);
+    }
+
+    @Bean
+    RuleResolver ruleResolver(ClusterInformers informers) {
+        return new RuleResolver(InformerViews.rbac(informers));
+    }
+
+    @Bean
+    ClusterAuthorizer clusterAuthorizer(ClusterInformers informers, RuleResolver resolver) {
+        return new ClusterAuthorizer(new NodeAuthorizer(InformerViews.nodeGraph(informers), ResourceRegistry.builtIn()),
+                new RbacAuthorizer(resolver), informers::hasSynced);
+    }
+
+    @Bean
+    AuthenticationFilter authenticationFilter(TokenFile tokens) {
+        return new AuthenticationFilter(List.of(tokens::authenticate));
+    }
+
+    @Bean
+    AuthorizationFilter authorizationFilter(ClusterAuthorizer authorizer) {
+        return new AuthorizationFilter(authorizer);
     }
 
     @Bean

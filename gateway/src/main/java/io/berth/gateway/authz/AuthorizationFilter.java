@@ -1,0 +1,93 @@
+package io.berth.gateway.authz;
+
+import io.berth.apimachinery.auth.UserInfo;
+import io.berth.apimachinery.errors.ApiException;
+import io.berth.apimachinery.errors.StatusErrors;
+import io.berth.apimachinery.rbac.Attributes;
+import io.berth.apimachinery.rbac.AuthorizationResult;
+import io.berth.apimachinery.authorizer.ClusterAuthorizer;
+import io.berth.apimachinery.rbac.Forbidden;
+import io.berth.apimachinery.request.RequestInfo;
+import io.berth.gateway.authn.AuthenticationFilter;
+import io.berth.gateway.authn.Errors;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Authorization, after authentication and the rate limits: asks the {@link ClusterAuthorizer} (in memory, no API
+ * call) and answers 403 with Kubernetes' wording when the request is not allowed. An allowed request goes on with
+ * the verified identity as {@code X-Remote-*} headers; every client-sent {@code X-Remote-*} header and the
+ * credential itself are removed first, since only the gateway may assert an identity to the api-service.
+ */
+public final class AuthorizationFilter implements WebFilter, Ordered {
+
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 200;
+
+    private final ClusterAuthorizer authorizer;
+
+    public AuthorizationFilter(ClusterAuthorizer authorizer) {
+        this.authorizer = authorizer;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        UserInfo user = exchange.getAttribute(AuthenticationFilter.USER_ATTRIBUTE);
+        RequestInfo info = exchange.getAttribute(AuthenticationFilter.REQUEST_ATTRIBUTE);
+        if (user == null || info == null) {
+            return Errors.write(exchange, StatusErrors.unauthorized());
+        }
+        ServerHttpRequest request = exchange.getRequest();
+        if (user != AuthenticationFilter.ANONYMOUS) {
+            try {
+                String fieldSelector = request.getQueryParams().getFirst("fieldSelector");
+                Attributes attributes = ClusterAuthorizer.attributes(user, info, fieldSelector);
+                AuthorizationResult result = authorizer.authorize(attributes, fieldSelector);
+                if (!result.allowed()) {
+                    throw StatusErrors.forbidden(Forbidden.message(attributes, result.reason()));
+                }
+            } catch (ApiException e) {
+                return Errors.write(exchange, e);
+            }
+        }
+        ServerHttpRequest forwarded = request.mutate()
+                .headers(h -> rewrite(h, user == AuthenticationFilter.ANONYMOUS ? null : user))
+                .build();
+        return chain.filter(exchange.mutate().request(forwarded).build());
+    }
+
+    /** Removes every client-sent identity header and the credential, then adds the verified identity. */
+    static void rewrite(HttpHeaders h, UserInfo user) {
+        List<String> names = h.headerNames().stream()
+                .filter(n -> n.toLowerCase(Locale.ROOT).startsWith("x-remote-"))
+                .toList();
+        names.forEach(h::remove);
+        h.remove(HttpHeaders.AUTHORIZATION);
+        if (user == null) {
+            return;
+        }
+        h.set(UserInfo.HEADER_USER, user.name());
+        if (!user.uid().isEmpty()) {
+            h.set(UserInfo.HEADER_UID, user.uid());
+        }
+        for (String group : user.groups()) {
+            h.add(UserInfo.HEADER_GROUP, group);
+        }
+        for (Map.Entry<String, List<String>> e : user.extra().entrySet()) {
+            h.put(UserInfo.HEADER_EXTRA_PREFIX + e.getKey(), e.getValue());
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package io.berth.gateway.informers;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * The gateway's informers: RBAC objects (for the authorizer), pods (for the node authorizer's graph and bound
+ * ServiceAccount tokens), ServiceAccounts (token uid checks) and the kube-system Secrets that hold bootstrap tokens
+ * and node credentials. Everything the gateway decides per request is read from these caches; no API call is made
+ * on the request path.
+ *
+ * <p>Lifecycle: {@code LATENT → STARTED → CLOSED}. {@link #start()} starts every informer against the first
+ * api-service replica and returns at once; {@link #hasSynced()} says when every cache has its first list. If the
+ * replica goes away for good (an informer stops with an error) the informers are rebuilt against the next one.
+ * Thread safe.
+ */
+public final class ClusterInformers implements AutoCloseable {
+
+    public static final String NODE_NAME_INDEX = "spec.nodeName";
+    public static final String BOOTSTRAP_TOKEN_TYPE = "bootstrap.kubernetes.io/token";
+    public static final String NODE_CREDENTIAL_TYPE = "berth.io/node-credential";
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterInformers.class);
+
+    private final List<URI> apiServers;
+    private final Path pkiDir;
+    private final AtomicLong rbacRevision = new AtomicLong();
+    private final AtomicReference<Running> running = new AtomicReference<>();
+    private final AtomicReference<String> state = new AtomicReference<>("LATENT");
+    private int next;
+
+    public ClusterInformers(List<URI> apiServers, Path pkiDir) {
+        this.apiServers = List.copyOf(apiServers);
+        this.pkiDir = pkiDir;
+    }
+
+    /** One set of informers on one client. */
+    private record Running(
+            KubernetesClient client,
+            SharedIndexInformer<ClusterRole> clusterRoles,
+            SharedIndexInformer<ClusterRoleBinding> clusterRoleBindings,
+            SharedIndexInformer<Role> roles,
+            SharedIndexInformer<RoleBinding> roleBindings,
+            SharedIndexInformer<Pod> pods,
+            SharedIndexInformer<ServiceAccount> serviceAccounts,
+            SharedIndexInformer<Secret> bootstrapTokens,
+            SharedIndexInformer<Secret> nodeCredentials) {
+
+        List<SharedIndexInformer<?>> all() {
+            return List.of(clusterRoles, clusterRoleBindings, roles, roleBindings, pods, serviceAccounts,
+                    bootstrapTokens, nodeCredentials);
+        }
+    }
+
+    public void start() {
+        if (!state.compareAndSet("LATENT", "STARTED")) {
+            throw new IllegalStateException("informers already " + state.get());
+        }
+        connect();
+    }
+
+    private synchronized void connect() {
+        if (state.get().equals("CLOSED")) {
+            return;
+        }
+        URI target = apiServers.get(next++ % apiServers.size());
+        KubernetesClient client = ApiServerClients.connect(target, pkiDir);
+        ResourceEventHandler<HasMetadata> bump = new Bump(rbacRevision);
+        Running r = new Running(client,
+                start(client.rbac().clusterRoles().runnableInformer(0), bump),
+                start(client.rbac().clusterRoleBindings().runnableInformer(0), bump),
+                start(client.rbac().roles().inAnyNamespace().runnableInformer(0), bump),
+                start(client.rbac().roleBindings().inAnyNamespace().runnableInformer(0), bump),
+                start(client.pods().inAnyNamespace().runnableInformer(0)
+                        .addIndexers(Map.of(NODE_NAME_INDEX, ClusterInformers::nodeName)), null),
+                start(client.serviceAccounts().inAnyNamespace().runnableInformer(0), null),
+                start(client.secrets().inNamespace("kube-system").withField("type", BOOTSTRAP_TOKEN_TYPE)
+                        .runnableInformer(0), null),
+                start(client.secrets().inNamespace("kube-system").withField("type", NODE_CREDENTIAL_TYPE)
+                        .runnableInformer(0), null));
+        Running previous = running.getAndSet(r);
+        if (previous != null) {
+            previous.client().close();
+        }
+        for (SharedIndexInformer<?> informer : r.all()) {
+            informer.stopped().whenComplete((ok, error) -> {
+                if (error != null && running.get() == r) {
+                    log.warn("an informer on {} stopped ({}); reconnecting to the next api-service replica",
+                            target, error.toString());
+                    connect();
+                }
+            });
+        }
+        log.info("gateway informers started against {}", target);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends HasMetadata> SharedIndexInformer<T> start(SharedIndexInformer<T> informer,
+                                                                       ResourceEventHandler<HasMetadata> handler) {
+        if (handler != null) {
+            informer.addEventHandler((ResourceEventHandler<? super T>) handler);
+        }
+        informer.start();
+        return informer;
+    }
+
+    private static List<String> nodeName(Pod pod) {
+        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        return node == null || node.isEmpty() ? List.of() : List.of(node);
+    }
+
+    /** True once every informer has its first list. */
+    public boolean hasSynced() {
+        Running r = running.get();
+        return r != null && r.all().stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    /** The informers that have not listed yet, for the readiness check's details. */
+    public List<String> unsynced() {
+        Running r = running.get();
+        List<String> out = new ArrayList<>();
+        if (r == null) {
+            out.add("all");
+            return out;
+        }
+        for (SharedIndexInformer<?> i : r.all()) {
+            if (!i.hasSynced()) {
+                out.add(i.getApiTypeClass().getSimpleName());
+            }
+        }
+        return out;
+    }
+
+    public long rbacRevision() {
+        return rbacRevision.get();
+    }
+
+    private Running current() {
+        Running r = running.get();
+        if (r == null) {
+            throw new IllegalStateException("informers not started");
+        }
+        return r;
+    }
+
+    public ClusterRole clusterRole(String name) {
+        return current().clusterRoles().getIndexer().getByKey(name);
+    }
+
+    public Role role(String namespace, String name) {
+        return current().roles().getIndexer().getByKey(namespace + "/" + name);
+    }
+
+    public List<ClusterRole> clusterRoles() {
+        return current().clusterRoles().getIndexer().list();
+    }
+
+    public List<ClusterRoleBinding> clusterRoleBindings() {
+        return current().clusterRoleBindings().getIndexer().list();
+    }
+
+    public List<RoleBinding> roleBindings(String namespace) {
+        return current().roleBindings().getIndexer().byIndex(io.fabric8.kubernetes.client.informers.cache.Cache.NAMESPACE_INDEX,
+                namespace);
+    }
+
+    /** Every RoleBinding in every namespace. */
+    public List<RoleBinding> allRoleBindings() {
+        return current().roleBindings().getIndexer().list();
+    }
+
+    public Pod pod(String namespace, String name) {
+        return current().pods().getIndexer().getByKey(namespace + "/" + name);
+    }
+
+    /** Pods whose {@code spec.nodeName} is the node. */
+    public List<Pod> podsOnNode(String node) {
+        return current().pods().getIndexer().byIndex(NODE_NAME_INDEX, node);
+    }
+
+    public ServiceAccount serviceAccount(String namespace, String name) {
+        return current().serviceAccounts().getIndexer().getByKey(namespace + "/" + name);
+    }
+
+    /** A bootstrap-token or node-credential Secret of kube-system, by name. */
+    public Optional<Secret> kubeSystemSecret(String name) {
+        Running r = current();
+        Secret s = r.bootstrapTokens().getIndexer().getByKey("kube-system/" + name);
+        if (s == null) {
+            s = r.nodeCredentials().getIndexer().getByKey("kube-system/" + name);
+        }
+        return Optional.ofNullable(s);
+    }
+
+    @Override
+    public synchronized void close() {
+        state.set("CLOSED");
+        Running r = running.getAndSet(null);
+        if (r != null) {
+            r.all().forEach(SharedIndexInformer::stop);
+            r.client().close();
+        }
+    }
+
+    /** Counts every change to an RBAC object, so aggregated rules are recomputed after one. */
+    private record Bump(AtomicLong revision) implements ResourceEventHandler<HasMetadata> {
+        @Override
+        public void onAdd(HasMetadata obj) {
+            revision.incrementAndGet();
+        }
+
+        @Override
+        public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
+            revision.incrementAndGet();
+        }
+
+        @Override
+        public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
+            revision.incrementAndGet();
+        }
+    }
+
+}
