@@ -8,7 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
 import java.util.List;
@@ -100,7 +105,7 @@ class PkiTest {
     void keyFilesAreUnencryptedPkcs8P256KeysOnlyTheOwnerCanRead() throws IOException {
         List<Path> keys = files().stream().filter(p -> p.toString().endsWith(".key")).toList();
 
-        assertThat(keys).hasSize(8);
+        assertThat(keys).hasSize(9);
         for (Path key : keys) {
             assertThat(Files.getPosixFilePermissions(key)).as(key.toString())
                     .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -108,6 +113,23 @@ class PkiTest {
             assertThat(PemSsl.privateKey(key)).as(key.toString()).isInstanceOfSatisfying(ECPrivateKey.class,
                     ec -> assertThat(ec.getParams().getCurve().getField().getFieldSize()).isEqualTo(256));
         }
+    }
+
+    @Test
+    void theServiceAccountPublicKeyIsThePublicHalfOfItsSigningKey() throws Exception {
+        String pem = Files.readString(pki.resolve("sa.pub"));
+        assertThat(pem).startsWith("-----BEGIN PUBLIC KEY-----");
+        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+        PublicKey publicKey = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(PemSsl.privateKey(pki.resolve("sa.key")));
+        signer.update(new byte[] {1, 2, 3});
+        byte[] signature = signer.sign();
+
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(publicKey);
+        verifier.update(new byte[] {1, 2, 3});
+        assertThat(verifier.verify(signature)).isTrue();
     }
 
     @Test
@@ -160,7 +182,7 @@ class PkiTest {
         for (Path file : files()) {
             times.put(file, Files.getLastModifiedTime(file));
         }
-        assertThat(times).hasSize(16);
+        assertThat(times).hasSize(18);
         return times;
     }
 }

@@ -6,6 +6,8 @@ import io.berth.apiserver.admission.Admission;
 import io.berth.apiserver.auth.FrontProxyAuthenticator;
 import io.berth.apiserver.authz.Authorization;
 import io.berth.apiserver.bootstrap.Bootstrap;
+import io.berth.apiserver.credentials.CredentialProperties;
+import io.berth.apiserver.credentials.Credentials;
 import io.berth.apiserver.housekeeping.Compactor;
 import io.berth.apiserver.housekeeping.EventLeases;
 import io.berth.apiserver.openapi.OpenApiDocuments;
@@ -118,12 +120,19 @@ public class ApiServerConfiguration {
         return documents;
     }
 
+    /** The signing key is read here: a missing or mismatched key file fails start-up with a message naming it. */
+    @Bean
+    Credentials credentials(CredentialProperties props, PkiProperties pki, ResourceRegistry registry, EtcdStore store,
+                            Admission admission, Clock clock) {
+        return Credentials.load(props, pki.dir(), registry, store, admission, clock);
+    }
+
     @Bean
     ApiHandler apiHandler(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Admission admission,
                           EventLeases leases, ApiServerProperties props, Clock clock, OpenApiDocuments openApi,
-                          MeterRegistry meters) {
+                          MeterRegistry meters, Credentials credentials) {
         return ApiHandler.create(registry, store, caches, admission, leases, props, clock, openApi,
-                new ApiMetrics(meters));
+                new ApiMetrics(meters), credentials);
     }
 
     @Bean

@@ -1,11 +1,16 @@
 package io.berth.apiserver.rest;
 
 import io.berth.apimachinery.request.RequestInfo;
+import io.berth.apimachinery.auth.UserInfo;
 import io.berth.apimachinery.errors.ApiException;
 import io.berth.apimachinery.errors.StatusErrors;
 import io.berth.apimachinery.registry.ResourceType;
+import io.berth.apiserver.auth.FrontProxyAuthenticator;
+import io.berth.apiserver.credentials.Credentials;
+import io.berth.apiserver.credentials.TokenRequestRules;
 import io.berth.apiserver.openapi.OpenApiDocuments;
 import io.berth.apiserver.storage.EtcdErrors;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -15,6 +20,7 @@ import tools.jackson.core.JacksonException;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The single entry point of the Kubernetes API: parses the request's attributes and dispatches by verb and
@@ -34,6 +40,7 @@ public final class ApiHandler {
     private final NonResource nonResource;
     private final Reviews reviews;
     private final ApiMetrics metrics;
+    private final Credentials credentials;
 
     /** The handler over the given storage, caches and admission chain. */
     public static ApiHandler create(io.berth.apimachinery.registry.ResourceRegistry registry,
@@ -42,21 +49,23 @@ public final class ApiHandler {
                                     io.berth.apiserver.admission.Admission admission,
                                     io.berth.apiserver.housekeeping.EventLeases leases,
                                     io.berth.apiserver.config.ApiServerProperties props,
-                                    java.time.Clock clock, OpenApiDocuments openApi, ApiMetrics metrics) {
+                                    java.time.Clock clock, OpenApiDocuments openApi, ApiMetrics metrics,
+                                    Credentials credentials) {
         return new ApiHandler(new ApiContext(registry, store, caches, admission, leases, props, clock), openApi,
-                metrics);
+                metrics, credentials);
     }
 
-    ApiHandler(ApiContext ctx, OpenApiDocuments openApi, ApiMetrics metrics) {
+    ApiHandler(ApiContext ctx, OpenApiDocuments openApi, ApiMetrics metrics, Credentials credentials) {
         this.ctx = ctx;
         this.metrics = metrics;
+        this.credentials = credentials;
         this.reads = new Reads(ctx);
         this.deletes = new Deletes(ctx);
         this.writes = new Writes(ctx, deletes);
         this.subresources = new Subresources(ctx);
         this.watches = new Watches(ctx);
         this.reviews = new Reviews(ctx);
-        this.nonResource = new NonResource(ctx, new Discovery(ctx.registry()), openApi);
+        this.nonResource = new NonResource(ctx, new Discovery(ctx.registry()), openApi, credentials.openId());
     }
 
     public Mono<ServerResponse> handle(ServerRequest request) {
@@ -124,8 +133,30 @@ public final class ApiHandler {
             case "binding" -> info.verb().equals("create")
                     ? subresources.bind(request, info, type)
                     : Mono.error(methodNotAllowed());
+            case "token" -> info.verb().equals("create")
+                    ? token(request, info, type, format)
+                    : Mono.error(methodNotAllowed());
             default -> Mono.error(StatusErrors.noSuchResource());
         };
+    }
+
+    /** serviceaccounts/token (TokenRequest) and Berth's nodes/token (node registration); see the credentials package. */
+    private Mono<ServerResponse> token(ServerRequest request, RequestInfo info, ResourceType type,
+                                       OutputFormat format) {
+        FieldValidation validation = FieldValidation.parse(request.queryParam("fieldValidation").orElse(""));
+        boolean dryRun = Writes.dryRun(request);
+        Bodies.Kind kind = Bodies.objectKind(request.headers().firstHeader("Content-Type"));
+        String user = request.attribute(FrontProxyAuthenticator.USER_ATTRIBUTE)
+                .map(u -> ((UserInfo) u).name()).orElse("");
+        return Bodies.read(request, ctx.props().maxRequestBody().toBytes()).flatMap(body -> {
+            ObjectDecoder.Decoded decoded = ObjectDecoder.decode(TokenRequestRules.TYPE, body, kind, validation);
+            TokenRequest tokenRequest = (TokenRequest) decoded.object();
+            return Async.mono(() -> type.resource().equals("nodes")
+                            ? credentials.nodeCredentials().issue(info.name(), tokenRequest, user, dryRun)
+                            : credentials.serviceAccountTokens().issue(info.namespace(), info.name(), tokenRequest))
+                    .flatMap(issued -> Responses.object(201, issued.request(), format,
+                            Stream.concat(decoded.warnings().stream(), issued.warnings().stream()).toList()));
+        });
     }
 
     private Mono<ServerResponse> main(ServerRequest request, RequestInfo info, ResourceType type, OutputFormat format) {

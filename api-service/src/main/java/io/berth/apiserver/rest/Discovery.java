@@ -114,6 +114,12 @@ final class Discovery {
                         s.put("kind", "Binding");
                         subVerbs.add("create");
                     }
+                    case "token" -> {
+                        s.put("group", "authentication.k8s.io");
+                        s.put("version", "v1");
+                        s.put("kind", "TokenRequest");
+                        subVerbs.add("create");
+                    }
                     default -> {
                         s.put("kind", t.kind());
                         List.of("get", "patch", "update").forEach(subVerbs::add);

@@ -3,6 +3,7 @@ package io.berth.apiserver.rest;
 import io.berth.apimachinery.request.RequestInfo;
 import io.berth.apimachinery.errors.StatusErrors;
 import io.berth.apimachinery.json.Json;
+import io.berth.apiserver.credentials.OpenIdMetadata;
 import io.berth.apiserver.openapi.OpenApiContent;
 import io.berth.apiserver.openapi.OpenApiDocuments;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -12,10 +13,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Paths outside the resource tree: discovery, {@code /version}, {@code /healthz}, {@code /livez}, {@code /readyz}
- * and the OpenAPI documents.
+ * Paths outside the resource tree: discovery, {@code /version}, {@code /healthz}, {@code /livez}, {@code /readyz},
+ * the OpenAPI documents and the service-account issuer's OIDC discovery documents.
  */
 final class NonResource {
 
@@ -25,11 +27,13 @@ final class NonResource {
     private final Discovery discovery;
     private final OpenApiDocuments openApi;
     private final byte[] version;
+    private final Optional<OpenIdMetadata> openId;
 
-    NonResource(ApiContext ctx, Discovery discovery, OpenApiDocuments openApi) {
+    NonResource(ApiContext ctx, Discovery discovery, OpenApiDocuments openApi, Optional<OpenIdMetadata> openId) {
         this.ctx = ctx;
         this.discovery = discovery;
         this.openApi = openApi;
+        this.openId = openId;
         ObjectNode v = Json.object();
         v.put("major", "1");
         v.put("minor", "32");
@@ -72,6 +76,12 @@ final class NonResource {
         }
         if (path.equals("/apis")) {
             return json(discovery.apis());
+        }
+        if (openId.isPresent() && path.equals(OpenIdMetadata.CONFIG_PATH)) {
+            return openIdDocument(openId.get().configuration(), OpenIdMetadata.CONFIG_CONTENT_TYPE);
+        }
+        if (openId.isPresent() && path.equals(OpenIdMetadata.JWKS_PATH)) {
+            return openIdDocument(openId.get().keySet(), OpenIdMetadata.JWKS_CONTENT_TYPE);
         }
         if (path.equals("/openapi/v2")) {
             if (acceptsOnlyProtobuf(request.headers().firstHeader("Accept"))) {
@@ -126,6 +136,12 @@ final class NonResource {
             }
         }
         return accept.contains("protobuf");
+    }
+
+    /** Service-account issuer discovery, with kube-apiserver's content types and caching. */
+    private static Mono<ServerResponse> openIdDocument(byte[] body, String contentType) {
+        return ServerResponse.ok().header("Content-Type", contentType)
+                .header("Cache-Control", OpenIdMetadata.CACHE_CONTROL).bodyValue(body);
     }
 
     private static Mono<ServerResponse> json(byte[] body) {
