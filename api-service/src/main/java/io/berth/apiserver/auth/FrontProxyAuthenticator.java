@@ -106,7 +106,8 @@ public final class FrontProxyAuthenticator implements HandlerFilterFunction<Serv
         Map<String, List<String>> extra = new HashMap<>();
         headers.forEach((name, values) -> {
             if (name.regionMatches(true, 0, UserInfo.HEADER_EXTRA_PREFIX, 0, UserInfo.HEADER_EXTRA_PREFIX.length())) {
-                extra.put(name.substring(UserInfo.HEADER_EXTRA_PREFIX.length()).toLowerCase(), List.copyOf(values));
+                extra.put(java.net.URLDecoder.decode(name.substring(UserInfo.HEADER_EXTRA_PREFIX.length()),
+                        java.nio.charset.StandardCharsets.UTF_8).toLowerCase(), List.copyOf(values));
             }
         });
         String uid = headers.getFirst(UserInfo.HEADER_UID);

@@ -9,6 +9,8 @@ import io.berth.apimachinery.registry.ResourceRegistry;
 import io.berth.apimachinery.registry.ResourceType;
 import io.berth.apimachinery.validation.NameValidation;
 import io.berth.apiserver.admission.Admission;
+import io.berth.apiserver.auth.Requester;
+import io.berth.apimachinery.auth.UserInfo;
 import io.berth.apiserver.storage.EtcdErrors;
 import io.berth.apiserver.storage.EtcdStore;
 import io.berth.apiserver.strategy.Defaults;
@@ -92,8 +94,10 @@ public final class NodeCredentialIssuer {
         request.getMetadata().setNamespace(null);
         Secret secret = secret(node, requestedBy);
         Instant now = TokenRequestRules.stamp(request, clock.instant());
-        return admission.admitCreate(secrets, secret).thenCompose(admitted -> {
-            admission.validateCreate(secrets, secret);
+        // the api-service writes the Secret itself, on the registering user's behalf: admitted as its own write
+        Requester self = Requester.internal(UserInfo.of("system:berth-apiserver", "", List.of()));
+        return admission.admitCreate(self, secrets, secret).thenCompose(admitted -> {
+            admission.validateCreate(self, secrets, secret);
             if (dryRun) {
                 return store.getKey(secrets, store.keys().key(secrets, SECRET_NAMESPACE, secret.getMetadata().getName()), 0)
                         .thenApply(existing -> {

@@ -6,6 +6,7 @@ import io.berth.apimachinery.errors.ApiException;
 import io.berth.apimachinery.errors.StatusErrors;
 import io.berth.apimachinery.registry.ResourceType;
 import io.berth.apiserver.auth.FrontProxyAuthenticator;
+import io.berth.apiserver.auth.Requester;
 import io.berth.apiserver.credentials.Credentials;
 import io.berth.apiserver.credentials.TokenRequestRules;
 import io.berth.apiserver.openapi.OpenApiDocuments;
@@ -146,14 +147,20 @@ public final class ApiHandler {
         FieldValidation validation = FieldValidation.parse(request.queryParam("fieldValidation").orElse(""));
         boolean dryRun = Writes.dryRun(request);
         Bodies.Kind kind = Bodies.objectKind(request.headers().firstHeader("Content-Type"));
-        String user = request.attribute(FrontProxyAuthenticator.USER_ATTRIBUTE)
-                .map(u -> ((UserInfo) u).name()).orElse("");
+        Requester who = Requester.from(request);
         return Bodies.read(request, ctx.props().maxRequestBody().toBytes()).flatMap(body -> {
             ObjectDecoder.Decoded decoded = ObjectDecoder.decode(TokenRequestRules.TYPE, body, kind, validation);
             TokenRequest tokenRequest = (TokenRequest) decoded.object();
-            return Async.mono(() -> type.resource().equals("nodes")
-                            ? credentials.nodeCredentials().issue(info.name(), tokenRequest, user, dryRun)
-                            : credentials.serviceAccountTokens().issue(info.namespace(), info.name(), tokenRequest))
+            return Async.mono(() -> {
+                        if (type.resource().equals("nodes")) {
+                            ctx.admission().admitNodeToken(who, info.name());
+                            return credentials.nodeCredentials().issue(info.name(), tokenRequest, who.user().name(),
+                                    dryRun);
+                        }
+                        return ctx.admission().admitTokenRequest(who, info.namespace(), info.name(), tokenRequest)
+                                .thenCompose(admitted -> credentials.serviceAccountTokens().issue(info.namespace(),
+                                        info.name(), tokenRequest));
+                    })
                     .flatMap(issued -> Responses.object(201, issued.request(), format,
                             Stream.concat(decoded.warnings().stream(), issued.warnings().stream()).toList()));
         });

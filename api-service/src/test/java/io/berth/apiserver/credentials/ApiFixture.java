@@ -72,7 +72,8 @@ final class ApiFixture implements AutoCloseable {
         caches.start();
         caches.ready().join();
         SystemNamespaces.ensure(store, registry.find("", "v1", "namespaces").orElseThrow(), clock).join();
-        Admission admission = new Admission(registry, store, caches);
+        Admission admission = new Admission(registry, store, caches,
+                io.berth.apiserver.authz.Authorization.overCaches(registry, store, caches, Duration.ofSeconds(3)));
         Credentials credentials = Credentials.load(credentialProperties, pki, registry, store, admission, clock);
         ApiHandler handler = ApiHandler.create(registry, store, caches, admission,
                 new EventLeases(client, clock, Duration.ofHours(1)), props, clock, new OpenApiDocuments(registry),

@@ -19,6 +19,8 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,7 +95,9 @@ public final class AuthorizationFilter implements WebFilter, Ordered {
             h.add(UserInfo.HEADER_GROUP, group);
         }
         for (Map.Entry<String, List<String>> e : user.extra().entrySet()) {
-            h.put(UserInfo.HEADER_EXTRA_PREFIX + e.getKey(), e.getValue());
+            // keys such as authentication.kubernetes.io/pod-name are not header tokens: percent-encoded, as Kubernetes'
+            // front proxies do, and decoded by the api-service
+            h.put(UserInfo.HEADER_EXTRA_PREFIX + URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8), e.getValue());
         }
     }
 }

@@ -6,6 +6,9 @@ import io.berth.apimachinery.rbac.RbacAuthorizer;
 import io.berth.apimachinery.rbac.RuleResolver;
 import io.berth.apimachinery.registry.ResourceRegistry;
 import io.berth.gateway.authn.AuthenticationFilter;
+import io.berth.gateway.authn.BootstrapTokenAuthenticator;
+import io.berth.gateway.authn.CredentialLookups;
+import io.berth.gateway.authn.ServiceAccountTokenAuthenticator;
 import io.berth.gateway.authn.TokenFile;
 import io.berth.gateway.authz.AuthorizationFilter;
 import io.berth.gateway.informers.ClusterInformers;
@@ -67,8 +70,17 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    AuthenticationFilter authenticationFilter(TokenFile tokens, ManagementPort management) {
-        return new AuthenticationFilter(List.of(tokens::authenticate), management);
+    AuthenticationFilter authenticationFilter(TokenFile tokens, ClusterInformers informers, GatewayProperties props,
+                                              @Value("${berth.pki.dir}") Path pkiDir, Clock clock,
+                                              ManagementPort management) {
+        CredentialLookups lookups = InformerViews.credentials(informers);
+        Path keyFile = props.serviceAccountKeyFile() != null ? props.serviceAccountKeyFile()
+                : pkiDir.resolve("sa.pub");
+        return new AuthenticationFilter(List.of(
+                tokens::authenticate,
+                ServiceAccountTokenAuthenticator.fromKeyFile(keyFile, props.serviceAccountIssuer(),
+                        props.apiAudiences(), lookups, clock),
+                new BootstrapTokenAuthenticator(lookups, clock)), management);
     }
 
     @Bean

@@ -2,7 +2,9 @@ package io.berth.gateway.informers;
 
 import io.berth.apimachinery.authorizer.NodeGraph;
 import io.berth.apimachinery.rbac.RbacObjects;
+import io.berth.gateway.authn.CredentialLookups;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /** The read-only views the authorizers and authenticators use, over the gateway's informer caches. */
 public final class InformerViews {
@@ -66,7 +69,24 @@ public final class InformerViews {
         };
     }
 
-    static String uid(ServiceAccount sa) {
-        return sa == null ? null : sa.getMetadata().getUid();
+    public static CredentialLookups credentials(ClusterInformers informers) {
+        return new CredentialLookups() {
+            @Override
+            public Optional<String> serviceAccountUid(String namespace, String name) {
+                ServiceAccount sa = informers.serviceAccount(namespace, name);
+                return sa == null ? Optional.empty() : Optional.ofNullable(sa.getMetadata().getUid());
+            }
+
+            @Override
+            public Optional<String> podUid(String namespace, String name) {
+                Pod pod = informers.pod(namespace, name);
+                return pod == null ? Optional.empty() : Optional.ofNullable(pod.getMetadata().getUid());
+            }
+
+            @Override
+            public Optional<Secret> kubeSystemSecret(String name) {
+                return informers.kubeSystemSecret(name);
+            }
+        };
     }
 }
