@@ -5,6 +5,9 @@ import io.berth.testkit.ClusterHarness;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
 
 /** Tenant set-up through the gateway as the cluster admin: namespaces, ServiceAccounts, bindings and tokens. */
 final class Tenants {
@@ -29,7 +32,11 @@ final class Tenants {
                         + "\"rbac.authorization.k8s.io\",\"kind\":\"ClusterRole\",\"name\":\"" + clusterRole + "\"},"
                         + "\"subjects\":[{\"kind\":\"ServiceAccount\",\"name\":\"" + serviceAccount + "\","
                         + "\"namespace\":\"" + namespace + "\"}]}", 201, 409);
-        return token(namespace, serviceAccount);
+        String token = token(namespace, serviceAccount);
+        // the gateway authorizes from informers: the new binding reaches them within moments
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
+                http.send("GET", "/api/v1/namespaces/" + namespace, token, null, null).statusCode() == 200);
+        return token;
     }
 
     /** A fresh token of a ServiceAccount (TokenRequest), as {@code kubectl create token}. */

@@ -12,11 +12,13 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 
 /**
  * Authentication, the first step of the gateway's pipeline: turns the bearer token into a user with the configured
@@ -38,11 +40,28 @@ public final class AuthenticationFilter implements WebFilter, Ordered {
 
     private static final Set<String> ANONYMOUS_PATHS = Set.of("/healthz", "/livez", "/readyz", "/version");
 
-    private final List<TokenAuthenticator> authenticators;
-    private final ManagementPort management;
+    /** Live lookups at once at most; beyond, a token whose object is not cached is refused (401). */
+    private static final int LIVE_LOOKUPS = 8;
 
+    private final List<TokenAuthenticator> authenticators;
+    private final List<TokenAuthenticator> live;
+    private final ManagementPort management;
+    private final Semaphore liveLookups = new Semaphore(LIVE_LOOKUPS);
+
+    /** Authenticators that answer from memory only. */
     public AuthenticationFilter(List<TokenAuthenticator> authenticators, ManagementPort management) {
+        this(authenticators, List.of(), management);
+    }
+
+    /**
+     * @param authenticators answer from the informer caches, on the event loop; may throw {@link CacheMiss}
+     * @param live           the same authenticators with lookups that may ask the api-service: used off the event
+     *                       loop, only after a {@link CacheMiss} (an object created a moment ago)
+     */
+    public AuthenticationFilter(List<TokenAuthenticator> authenticators, List<TokenAuthenticator> live,
+                                ManagementPort management) {
         this.authenticators = List.copyOf(authenticators);
+        this.live = List.copyOf(live);
         this.management = management;
     }
 
@@ -62,25 +81,42 @@ public final class AuthenticationFilter implements WebFilter, Ordered {
         RequestInfo info = RequestInfo.parse(request.getMethod().name(), path,
                 request.getQueryParams().getFirst("watch"));
         exchange.getAttributes().put(REQUEST_ATTRIBUTE, info);
+        String token;
         try {
             if (headers.headerNames().stream().anyMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("impersonate-"))) {
                 throw StatusErrors.forbidden("impersonation is not supported by this gateway yet");
             }
             String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
-            UserInfo user;
             if (authorization == null && isAnonymousPath(path)) {
-                user = ANONYMOUS;
-            } else {
-                user = authenticate(bearer(authorization)).orElseThrow(StatusErrors::unauthorized);
+                return proceed(exchange, chain, ANONYMOUS);
             }
-            exchange.getAttributes().put(USER_ATTRIBUTE, user);
+            token = bearer(authorization);
+            return proceed(exchange, chain, authenticate(authenticators, token).orElseThrow(StatusErrors::unauthorized));
         } catch (ApiException e) {
             return Errors.write(exchange, e);
+        } catch (CacheMiss miss) {
+            token = bearer(headers.getFirst(HttpHeaders.AUTHORIZATION));
         }
+        if (live.isEmpty() || !liveLookups.tryAcquire()) {
+            return Errors.write(exchange, StatusErrors.unauthorized());
+        }
+        String missed = token;
+        return Mono.fromCallable(() -> authenticate(live, missed))
+                .subscribeOn(Schedulers.boundedElastic())
+                .doFinally(s -> liveLookups.release())
+                .flatMap(user -> user.isPresent() ? proceed(exchange, chain, user.get())
+                        : Errors.write(exchange, StatusErrors.unauthorized()))
+                .onErrorResume(ApiException.class, e -> Errors.write(exchange, e))
+                .onErrorResume(e -> !(e instanceof ApiException), e -> Errors.write(exchange,
+                        StatusErrors.unauthorized()));
+    }
+
+    private static Mono<Void> proceed(ServerWebExchange exchange, WebFilterChain chain, UserInfo user) {
+        exchange.getAttributes().put(USER_ATTRIBUTE, user);
         return chain.filter(exchange);
     }
 
-    private Optional<UserInfo> authenticate(String token) {
+    private static Optional<UserInfo> authenticate(List<TokenAuthenticator> authenticators, String token) {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }

@@ -9,6 +9,7 @@ import io.berth.gateway.authn.AuthenticationFilter;
 import io.berth.gateway.authn.BootstrapTokenAuthenticator;
 import io.berth.gateway.authn.CredentialLookups;
 import io.berth.gateway.authn.ServiceAccountTokenAuthenticator;
+import io.berth.gateway.authn.TokenAuthenticator;
 import io.berth.gateway.authn.TokenFile;
 import io.berth.gateway.authz.AuthorizationFilter;
 import io.berth.gateway.informers.ClusterInformers;
@@ -73,14 +74,22 @@ public class GatewayConfiguration {
     AuthenticationFilter authenticationFilter(TokenFile tokens, ClusterInformers informers, GatewayProperties props,
                                               @Value("${berth.pki.dir}") Path pkiDir, Clock clock,
                                               ManagementPort management) {
-        CredentialLookups lookups = InformerViews.credentials(informers);
         Path keyFile = props.serviceAccountKeyFile() != null ? props.serviceAccountKeyFile()
                 : pkiDir.resolve("sa.pub");
-        return new AuthenticationFilter(List.of(
-                tokens::authenticate,
-                ServiceAccountTokenAuthenticator.fromKeyFile(keyFile, props.serviceAccountIssuer(),
-                        props.apiAudiences(), lookups, clock),
-                new BootstrapTokenAuthenticator(lookups, clock)), management);
+        TokenAuthenticator bootstrap = new BootstrapTokenAuthenticator(InformerViews.missingIfNotCached(informers),
+                clock);
+        return new AuthenticationFilter(
+                List.of(tokens::authenticate, signedTokens(keyFile, props, InformerViews.credentials(informers), clock),
+                        bootstrap),
+                List.of(tokens::authenticate,
+                        signedTokens(keyFile, props, InformerViews.liveCredentials(informers), clock), bootstrap),
+                management);
+    }
+
+    private static TokenAuthenticator signedTokens(Path keyFile, GatewayProperties props, CredentialLookups lookups,
+                                                   Clock clock) {
+        return ServiceAccountTokenAuthenticator.fromKeyFile(keyFile, props.serviceAccountIssuer(), props.apiAudiences(),
+                lookups, clock);
     }
 
     @Bean

@@ -152,6 +152,11 @@ public final class ClusterInformers implements AutoCloseable {
         return out;
     }
 
+    /** The client of the current connection, for the rare live lookup. */
+    public KubernetesClient client() {
+        return current().client();
+    }
+
     public long rbacRevision() {
         return rbacRevision.get();
     }
