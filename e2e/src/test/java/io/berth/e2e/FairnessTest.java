@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,12 +36,19 @@ class FairnessTest {
         String lease = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/fair-node";
 
         HttpClient client = cluster.httpClient();
+        // at most 64 of the flood in flight at once: an HTTP/2 connection allows only so many streams
+        Semaphore inFlight = new Semaphore(64);
         List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
-        for (int i = 0; i < FLOOD; i++) {
-            flood.add(client.sendAsync(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl()
-                            + "/api/v1/namespaces/fair-a/configmaps")).header("Authorization", "Bearer " + flooder)
-                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
-        }
+        Thread flooding = new Thread(() -> {
+            for (int i = 0; i < FLOOD; i++) {
+                inFlight.acquireUninterruptibly();
+                flood.add(client.sendAsync(HttpRequest.newBuilder(URI.create(cluster.gatewayUrl()
+                                + "/api/v1/namespaces/fair-a/configmaps")).header("Authorization", "Bearer " + flooder)
+                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString())
+                        .whenComplete((r, e) -> inFlight.release()));
+            }
+        }, "flood");
+        flooding.start();
         List<Integer> neighbourCodes = new ArrayList<>();
         List<Integer> renewalCodes = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -49,6 +57,12 @@ class FairnessTest {
             renewalCodes.add(http.send("PATCH", lease, node, "application/merge-patch+json",
                     ("{\"spec\":{\"renewTime\":\"" + Instant.now() + "\"}}").getBytes(StandardCharsets.UTF_8))
                     .statusCode());
+        }
+        try {
+            flooding.join(Duration.ofMinutes(2).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
         List<HttpResponse<String>> flooded = flood.stream().map(CompletableFuture::join).toList();
 

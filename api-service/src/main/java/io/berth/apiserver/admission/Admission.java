@@ -111,18 +111,43 @@ public final class Admission {
                 current.getMetadata().getNamespace(), current.getMetadata().getName(), null, current);
     }
 
-    /** Validation (422), then escalation prevention (403). */
+    /** Escalation prevention (403) and validation (422); as in Kubernetes a refused escalation is the answer. */
     public void validateCreate(Requester who, ResourceType type, HasMetadata obj) {
         List<FieldError> errors = ObjectValidator.validate(type, obj);
+        checkEscalation(who, type, "", obj, null, errors);
         if (!errors.isEmpty()) {
             throw StatusErrors.invalid(type, obj.getMetadata().getName(), errors);
         }
-        escalation.check(who, type, "", obj, null);
+    }
+
+    /**
+     * Kubernetes' policy-based RBAC storage checks escalation before the object is validated, so an escalating
+     * write is 403 even when it is invalid too (a binding pointed at cluster-admin is refused, not "roleRef is
+     * immutable"). Any other failure of the check on an invalid object gives way to the validation errors.
+     */
+    private static boolean isRefusedEscalation(io.berth.apimachinery.errors.ApiException e) {
+        String message = String.valueOf(e.status().getMessage());
+        return e.code() == 403 && (message.contains("not currently held") || message.contains("privileges"));
+    }
+
+    private void checkEscalation(Requester who, ResourceType type, String name, HasMetadata obj, HasMetadata old,
+                                 List<FieldError> errors) {
+        try {
+            escalation.check(who, type, name, obj, old);
+        } catch (io.berth.apimachinery.errors.ApiException e) {
+            if (errors.isEmpty() || isRefusedEscalation(e)) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            if (errors.isEmpty()) {
+                throw e;
+            }
+        }
     }
 
     /**
      * The checks of an update, run on each attempt of the read-modify-write with the stored object:
-     * NodeRestriction (403), validation (422), escalation prevention (403).
+     * NodeRestriction (403), escalation prevention (403), validation (422).
      *
      * @param subresource "" for the object itself, {@code status} for its status
      */
@@ -131,11 +156,11 @@ public final class Admission {
         nodeRestriction.admit(who.user(), NodeRestriction.Operation.UPDATE, type, subresource,
                 old.getMetadata().getNamespace(), old.getMetadata().getName(), obj, old);
         List<FieldError> errors = ObjectValidator.validateUpdate(type, obj, old);
+        if (subresource.isEmpty()) {
+            checkEscalation(who, type, old.getMetadata().getName(), obj, old, errors);
+        }
         if (!errors.isEmpty()) {
             throw StatusErrors.invalid(type, obj.getMetadata().getName(), errors);
-        }
-        if (subresource.isEmpty()) {
-            escalation.check(who, type, old.getMetadata().getName(), obj, old);
         }
     }
 
