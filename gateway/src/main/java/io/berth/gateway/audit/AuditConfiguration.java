@@ -6,6 +6,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DeferredImportSelector;
@@ -63,8 +64,8 @@ public class AuditConfiguration {
     }
 
     @Bean
-    AuditFilter auditFilter(AuditWriter writer, AuditProperties props) {
-        return new AuditFilter(writer, (int) props.bodyLimit().toBytes(), Clock.systemUTC());
+    AuditFilter auditFilter(AuditWriter writer, AuditProperties props, ApplicationContext context) {
+        return new AuditFilter(writer, (int) props.bodyLimit().toBytes(), Clock.systemUTC(), context);
     }
 
     @Bean

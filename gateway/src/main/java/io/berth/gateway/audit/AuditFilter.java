@@ -3,6 +3,7 @@ package io.berth.gateway.audit;
 import io.berth.apimachinery.auth.UserInfo;
 import io.berth.apimachinery.errors.ApiException;
 import io.berth.apimachinery.request.RequestInfo;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -36,6 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Watches and other long-running requests are recorded when they end, with their duration as latency: one entry per
  * request that carries the final code. While a watch is open the filter holds only the entry's few strings.
  *
+ * <p>Only the front door is audited: the management server (Actuator: probes, Prometheus scrapes) runs its own
+ * handler chain in a child context that inherits this filter, and its requests pass unrecorded.
+ *
  * <p>Never blocks and never fails a request: the entry goes to the {@link AuditWriter}'s bounded queue, which drops
  * it when full. Thread safe.
  */
@@ -58,11 +62,17 @@ public final class AuditFilter implements WebFilter, Ordered {
     private final AuditWriter writer;
     private final int bodyLimit;
     private final Clock clock;
+    private final ApplicationContext frontDoor;
 
-    public AuditFilter(AuditWriter writer, int bodyLimit, Clock clock) {
+    /**
+     * @param frontDoor the context whose server is audited; exchanges of other contexts (the management server's)
+     *                  are not. Null: every exchange.
+     */
+    public AuditFilter(AuditWriter writer, int bodyLimit, Clock clock, ApplicationContext frontDoor) {
         this.writer = writer;
         this.bodyLimit = bodyLimit;
         this.clock = clock;
+        this.frontDoor = frontDoor;
     }
 
     @Override
@@ -72,6 +82,9 @@ public final class AuditFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (frontDoor != null && exchange.getApplicationContext() != frontDoor) {
+            return chain.filter(exchange);
+        }
         Instant received = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         long start = System.nanoTime();
         ServerHttpRequest request = exchange.getRequest();

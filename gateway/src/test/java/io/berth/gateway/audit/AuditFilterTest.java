@@ -7,6 +7,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.support.StaticApplicationContext;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -17,6 +19,7 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebExchangeDecorator;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -44,7 +47,7 @@ class AuditFilterTest {
     private final RecordingStore store = new RecordingStore();
     private final AuditWriter writer = new AuditWriter(store, AuditProperties.defaults(), new SimpleMeterRegistry(),
             Clock.systemUTC(), Duration.ofSeconds(5));
-    private final AuditFilter filter = new AuditFilter(writer, 64, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final AuditFilter filter = new AuditFilter(writer, 64, Clock.fixed(NOW, ZoneOffset.UTC), null);
 
     {
         writer.start();
@@ -273,6 +276,29 @@ class AuditFilterTest {
         assertThat(e.resource()).isEmpty();
         assertThat(e.namespace()).isEmpty();
         assertThat(e.code()).isEqualTo(200);
+    }
+
+    @Test
+    void theManagementServersRequestsAreNotRecorded() {
+        StaticApplicationContext frontDoor = new StaticApplicationContext();
+        StaticApplicationContext management = new StaticApplicationContext(frontDoor);
+        AuditFilter scoped = new AuditFilter(writer, 64, Clock.systemUTC(), frontDoor);
+
+        scoped.filter(in(management, MockServerWebExchange.from(MockServerHttpRequest.get("/actuator/prometheus"))),
+                ex -> Mono.empty()).block();
+        scoped.filter(in(frontDoor, MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/pods"))),
+                ex -> Mono.empty()).block();
+
+        assertThat(recorded().requestUri()).isEqualTo("/api/v1/pods");
+    }
+
+    private static ServerWebExchange in(ApplicationContext context, ServerWebExchange exchange) {
+        return new ServerWebExchangeDecorator(exchange) {
+            @Override
+            public ApplicationContext getApplicationContext() {
+                return context;
+            }
+        };
     }
 
     private static DataBuffer buffer(String s) {
