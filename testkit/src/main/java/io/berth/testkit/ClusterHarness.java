@@ -133,6 +133,7 @@ public final class ClusterHarness implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of(
                 "--berth.pki.dir=" + pkiDir,
                 "--berth.gateway.token-file=" + tokenFile,
+                "--berth.gateway.audit.path=" + workDir.resolve("audit").resolve("audit"),
                 "--berth.gateway.api-servers=" + String.join(",", apiServiceUrls()),
                 "--server.port=" + gatewayPort,
                 "--management.server.port=" + gatewayManagement));

@@ -11,7 +11,9 @@ import io.berth.gateway.authn.CredentialLookups;
 import io.berth.gateway.authn.ServiceAccountTokenAuthenticator;
 import io.berth.gateway.authn.TokenAuthenticator;
 import io.berth.gateway.authn.TokenFile;
+import io.berth.gateway.audit.AuditAccess;
 import io.berth.gateway.authz.AuthorizationFilter;
+import io.berth.gateway.authz.RbacAuditAccess;
 import io.berth.gateway.informers.ClusterInformers;
 import io.berth.gateway.informers.InformerViews;
 import io.berth.gateway.informers.InformersHealth;
@@ -63,6 +65,11 @@ public class GatewayConfiguration {
     ClusterAuthorizer clusterAuthorizer(ClusterInformers informers, RuleResolver resolver) {
         return new ClusterAuthorizer(new NodeAuthorizer(InformerViews.nodeGraph(informers), ResourceRegistry.builtIn()),
                 new RbacAuthorizer(resolver), informers::hasSynced);
+    }
+
+    @Bean
+    AuditAccess auditAccess(ClusterAuthorizer authorizer, ClusterInformers informers) {
+        return new RbacAuditAccess(authorizer, informers);
     }
 
     @Bean
