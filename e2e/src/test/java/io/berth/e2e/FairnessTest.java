@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FairnessTest {
 
     private static final int FLOOD = 400;
+    /** Kubernetes' MicroTime. */
+    private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX")
+            .withZone(ZoneOffset.UTC);
 
     @Test
     void oneTenantsFloodDoesNotStarveAnotherTenantOrNodeLeaseRenewals() {
@@ -55,7 +60,7 @@ class FairnessTest {
             neighbourCodes.add(http.send("GET", "/api/v1/namespaces/fair-b/configmaps", neighbour, null, null)
                     .statusCode());
             renewalCodes.add(http.send("PATCH", lease, node, "application/merge-patch+json",
-                    ("{\"spec\":{\"renewTime\":\"" + Instant.now() + "\"}}").getBytes(StandardCharsets.UTF_8))
+                    ("{\"spec\":{\"renewTime\":\"" + MICRO_TIME.format(Instant.now()) + "\"}}").getBytes(StandardCharsets.UTF_8))
                     .statusCode());
         }
         try {
