@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Who may talk to whom: only the gateway's client certificate opens the api-service, identity headers sent by a
- * client never pass the gateway, tokens are checked, and until RBAC only system:masters is let in.
+ * client never pass the gateway, tokens are checked, and a user without a binding is refused.
  */
 class FrontDoorTest {
 

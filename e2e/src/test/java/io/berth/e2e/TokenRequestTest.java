@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Credentials through the gateway: {@code kubectl create token} with its flags, issuer discovery, and node
- * registration, as the admin (the gateway authorizes only system:masters until RBAC is wired). Tokens are checked
+ * registration, as the admin. Tokens are checked
  * with the cluster's {@code sa.pub}, as the gateway's authenticator will check them.
  */
 class TokenRequestTest {
