@@ -28,10 +28,18 @@ final class Clusters {
 
     static ClusterHarness start() {
         Console.progress("bench", "starting a cluster: etcd, 1 api-service replica, gateway");
-        ClusterHarness cluster = ClusterHarness.builder()
+        ClusterHarness.Builder builder = ClusterHarness.builder()
                 .apiReplicas(1)
-                .jvmArgs(jvmOpts().split("\\s+"))
-                .start();
+                .jvmArgs(jvmOpts().split("\\s+"));
+        // BERTH_BENCH_GATEWAY_PROPS="key=value,key=value": gateway settings for an experiment (e.g. the audit trail off)
+        String gatewayProps = System.getenv("BERTH_BENCH_GATEWAY_PROPS");
+        if (gatewayProps != null && !gatewayProps.isBlank()) {
+            for (String pair : gatewayProps.split(",")) {
+                String[] kv = pair.strip().split("=", 2);
+                builder.gatewayProperty(kv[0], kv.length > 1 ? kv[1] : "");
+            }
+        }
+        ClusterHarness cluster = builder.start();
         try {
             warmUp(cluster);
         } catch (RuntimeException e) {

@@ -106,7 +106,7 @@ class FrontDoorTest {
     }
 
     @Test
-    void aUserOutsideSystemMastersIsForbiddenUntilRbacLands() {
+    void aUserWithoutABindingIsForbidden() {
         HttpResponse<String> response = http.send("GET", "/api/v1/namespaces/default/pods", cluster.userToken(),
                 null, null);
 
