@@ -20,6 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -32,7 +37,8 @@ import java.util.function.Function;
  *
  * <p>Lifecycle: {@code LATENT → STARTED → CLOSED}. {@link #start()} starts every informer against the first
  * api-service replica and returns at once; {@link #hasSynced()} says when every cache has its first list. If the
- * replica goes away for good (an informer stops with an error) the informers are rebuilt against the next one.
+ * replica goes away for good (its watches keep failing) the informers are rebuilt against the next replica, and
+ * the new set replaces the old one once it has listed.
  * Thread safe.
  */
 public final class ClusterInformers implements AutoCloseable {
@@ -48,7 +54,18 @@ public final class ClusterInformers implements AutoCloseable {
     private final AtomicLong rbacRevision = new AtomicLong();
     private final AtomicReference<Running> running = new AtomicReference<>();
     private final AtomicReference<String> state = new AtomicReference<>("LATENT");
+    private final int giveUpAfter = 3;
+    private static final java.time.Duration MOVE_AFTER = java.time.Duration.ofSeconds(5);
     private int next;
+    private volatile long notWatchingSince;
+    private volatile boolean reconnecting;
+    private volatile java.util.concurrent.ScheduledFuture<?> supervisor;
+
+    private static final ScheduledExecutorService RETRY = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gateway-informers-retry");
+        t.setDaemon(true);
+        return t;
+    });
 
     public ClusterInformers(List<URI> apiServers, Path pkiDir) {
         this.apiServers = List.copyOf(apiServers);
@@ -78,8 +95,42 @@ public final class ClusterInformers implements AutoCloseable {
             throw new IllegalStateException("informers already " + state.get());
         }
         connect();
+        supervisor = RETRY.scheduleWithFixedDelay(this::supervise, 1, 1, TimeUnit.SECONDS);
     }
 
+    /**
+     * fabric8 re-opens a failed watch against the same replica forever, so a replica that went away for good would
+     * leave the gateway authorizing from a cache that no longer changes: when some informer of the current set has
+     * not been watching for {@link #MOVE_AFTER}, the set is rebuilt against the next replica (and replaces this one
+     * once it has listed).
+     */
+    private void supervise() {
+        Running r = running.get();
+        if (r == null || state.get().equals("CLOSED")) {
+            return;
+        }
+        boolean watching = r.all().stream().allMatch(SharedIndexInformer::isWatching);
+        long now = System.nanoTime();
+        if (watching) {
+            notWatchingSince = 0;
+            return;
+        }
+        if (notWatchingSince == 0) {
+            notWatchingSince = now;
+        } else if (now - notWatchingSince > MOVE_AFTER.toNanos() && !reconnecting) {
+            log.warn("gateway informers have not been watching for {}; moving to the next api-service replica",
+                    MOVE_AFTER);
+            notWatchingSince = 0;
+            reconnecting = true;
+            connect();
+        }
+    }
+
+    /**
+     * Starts a set of informers against the next replica. The set becomes current only once every informer has
+     * listed, so the caches being replaced keep answering (stale, but complete) meanwhile; when a current informer
+     * gives up on its replica (see {@link #giveUpAfter}) the next replica is tried.
+     */
     private synchronized void connect() {
         if (state.get().equals("CLOSED")) {
             return;
@@ -87,41 +138,65 @@ public final class ClusterInformers implements AutoCloseable {
         URI target = apiServers.get(next++ % apiServers.size());
         KubernetesClient client = ApiServerClients.connect(target, pkiDir);
         ResourceEventHandler<HasMetadata> bump = new Bump(rbacRevision);
+        AtomicInteger failures = new AtomicInteger();
         Running r = new Running(client,
-                start(client.rbac().clusterRoles().runnableInformer(0), bump),
-                start(client.rbac().clusterRoleBindings().runnableInformer(0), bump),
-                start(client.rbac().roles().inAnyNamespace().runnableInformer(0), bump),
-                start(client.rbac().roleBindings().inAnyNamespace().runnableInformer(0), bump),
+                start(client.rbac().clusterRoles().runnableInformer(0), bump, failures),
+                start(client.rbac().clusterRoleBindings().runnableInformer(0), bump, failures),
+                start(client.rbac().roles().inAnyNamespace().runnableInformer(0), bump, failures),
+                start(client.rbac().roleBindings().inAnyNamespace().runnableInformer(0), bump, failures),
                 start(client.pods().inAnyNamespace().runnableInformer(0)
-                        .addIndexers(Map.of(NODE_NAME_INDEX, ClusterInformers::nodeName)), null),
-                start(client.serviceAccounts().inAnyNamespace().runnableInformer(0), null),
+                        .addIndexers(Map.of(NODE_NAME_INDEX, ClusterInformers::nodeName)), null, failures),
+                start(client.serviceAccounts().inAnyNamespace().runnableInformer(0), null, failures),
                 start(client.secrets().inNamespace("kube-system").withField("type", BOOTSTRAP_TOKEN_TYPE)
-                        .runnableInformer(0), null),
+                        .runnableInformer(0), null, failures),
                 start(client.secrets().inNamespace("kube-system").withField("type", NODE_CREDENTIAL_TYPE)
-                        .runnableInformer(0), null));
-        Running previous = running.getAndSet(r);
-        if (previous != null) {
-            previous.client().close();
-        }
+                        .runnableInformer(0), null, failures));
+        CompletableFuture.allOf(r.all().stream().map(i -> i.start().toCompletableFuture())
+                .toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.warn("gateway informers could not list from {} ({}); trying the next api-service replica",
+                        target, error.toString());
+                close(r);
+                RETRY.schedule(this::connect, 1, TimeUnit.SECONDS);
+                return;
+            }
+            Running previous = running.getAndSet(r);
+            reconnecting = false;
+            if (previous != null) {
+                close(previous);
+            }
+            rbacRevision.incrementAndGet();
+            log.info("gateway informers synced from {}", target);
+        });
         for (SharedIndexInformer<?> informer : r.all()) {
             informer.stopped().whenComplete((ok, error) -> {
                 if (error != null && running.get() == r) {
-                    log.warn("an informer on {} stopped ({}); reconnecting to the next api-service replica",
+                    log.warn("an informer on {} stopped ({}); moving to the next api-service replica",
                             target, error.toString());
                     connect();
                 }
             });
         }
-        log.info("gateway informers started against {}", target);
     }
 
+    private static void close(Running r) {
+        r.all().forEach(SharedIndexInformer::stop);
+        r.client().close();
+    }
+
+    /**
+     * An informer whose watch keeps failing gives up after {@link #giveUpAfter} failures of its set (a replica that
+     * went away for good), so that {@link #connect()} moves to the next replica; fabric8 would otherwise retry the
+     * same one forever and the gateway would authorize from a cache that no longer changes.
+     */
     @SuppressWarnings("unchecked")
-    private static <T extends HasMetadata> SharedIndexInformer<T> start(SharedIndexInformer<T> informer,
-                                                                       ResourceEventHandler<HasMetadata> handler) {
+    private <T extends HasMetadata> SharedIndexInformer<T> start(SharedIndexInformer<T> informer,
+                                                                ResourceEventHandler<HasMetadata> handler,
+                                                                AtomicInteger failures) {
         if (handler != null) {
             informer.addEventHandler((ResourceEventHandler<? super T>) handler);
         }
-        informer.start();
+        informer.exceptionHandler((started, error) -> started && failures.incrementAndGet() <= giveUpAfter);
         return informer;
     }
 
@@ -164,7 +239,8 @@ public final class ClusterInformers implements AutoCloseable {
     private Running current() {
         Running r = running.get();
         if (r == null) {
-            throw new IllegalStateException("informers not started");
+            throw io.berth.apimachinery.errors.StatusErrors.serviceUnavailable(
+                    "the gateway has not loaded the cluster's credentials and policy yet; try again shortly");
         }
         return r;
     }
@@ -221,10 +297,12 @@ public final class ClusterInformers implements AutoCloseable {
     @Override
     public synchronized void close() {
         state.set("CLOSED");
+        if (supervisor != null) {
+            supervisor.cancel(false);
+        }
         Running r = running.getAndSet(null);
         if (r != null) {
-            r.all().forEach(SharedIndexInformer::stop);
-            r.client().close();
+            close(r);
         }
     }
 
