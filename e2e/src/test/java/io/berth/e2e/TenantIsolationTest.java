@@ -178,6 +178,24 @@ class TenantIsolationTest {
     }
 
     @Test
+    void aNamespaceCannotBeReachedThroughAnotherNamespacesPath() {
+        // authorized in tenant-a (view includes namespaces), but no such route exists: it must never act on tenant-b
+        String nested = "/api/v1/namespaces/" + A + "/namespaces";
+        assertThat(http.send("GET", nested + "/" + B, tokenA, null, null).statusCode()).isEqualTo(404);
+        assertThat(http.send("GET", nested, tokenA, null, null).statusCode()).isEqualTo(404);
+        assertThat(http.send("DELETE", nested + "/" + B, tokenA, null, null).statusCode()).isIn(403, 404);
+        assertThat(http.send("GET", "/api/v1/namespaces/" + B, tokenB, null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aCreateSentToANamedPathIsRefusedSoResourceNamesCannotBeStretched() {
+        String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"other\"}}";
+        HttpResponse<String> r = http.send("POST", "/api/v1/namespaces/" + A + "/configmaps/allowed?dryRun=All",
+                tokenA, "application/json", bytes(body));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(405);
+    }
+
+    @Test
     void bindingClusterAdminToOneselfIsForbidden() {
         String binding = "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"%s\",\"metadata\":{\"name\":"
                 + "\"escalate\"},\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"ClusterRole\","

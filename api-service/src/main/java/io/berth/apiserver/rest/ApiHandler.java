@@ -113,7 +113,10 @@ public final class ApiHandler {
             return Mono.error(StatusErrors.noSuchResource());
         }
         ResourceType type = found.get();
-        if (!type.namespaced() && !info.namespace().isEmpty() && !type.resource().equals("namespaces")) {
+        // a cluster-scoped resource has no namespaced path; the only namespace in a Namespace's path is its own name
+        // (/namespaces/{n}[/status]), never /namespaces/{x}/namespaces/{y}, which would be authorized in x
+        if (!type.namespaced() && !info.namespace().isEmpty()
+                && !(type.resource().equals("namespaces") && info.namespace().equals(info.name()))) {
             return Mono.error(StatusErrors.noSuchResource());
         }
         String sub = info.subresource();
@@ -174,7 +177,9 @@ public final class ApiHandler {
             case "get" -> reads.get(request, info, type, format);
             case "list" -> reads.list(request, info, type, format);
             case "watch" -> watches.watch(request, info, type, format);
-            case "create" -> writes.create(request, info, type, format);
+            // a create names its object in the body; POST to a named path would let resourceNames rules create others
+            case "create" -> info.name().isEmpty() ? writes.create(request, info, type, format)
+                    : Mono.error(methodNotAllowed());
             case "update" -> writes.update(request, info, type, format, false);
             case "patch" -> writes.patch(request, info, type, format, false);
             case "delete" -> deletes.delete(request, info, type, format);

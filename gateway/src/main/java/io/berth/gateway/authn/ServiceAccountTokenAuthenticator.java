@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,18 +49,28 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
     public static final String NODE_NAME_KEY = "authentication.kubernetes.io/node-name";
     public static final String NODE_UID_KEY = "authentication.kubernetes.io/node-uid";
     public static final String CREDENTIAL_ID_KEY = "authentication.kubernetes.io/credential-id";
+    /** How recently a token must have been issued for a cache miss to be checked with the api-service. */
+    static final java.time.Duration FRESH = java.time.Duration.ofSeconds(60);
 
     private static final Logger log = LoggerFactory.getLogger(ServiceAccountTokenAuthenticator.class);
 
     private final TokenVerifier verifier;
     private final List<String> audiences;
     private final CredentialLookups lookups;
+    private final Clock clock;
 
     /**
      * @param audiences the audiences this gateway accepts (the api-service's {@code api-audiences}); a token must
      *                  name at least one of them
      */
     public ServiceAccountTokenAuthenticator(TokenVerifier verifier, List<String> audiences, CredentialLookups lookups) {
+        this(verifier, audiences, lookups, Clock.systemUTC());
+    }
+
+    /** @param clock tells a fresh token (whose object may not be cached yet) from an old one */
+    public ServiceAccountTokenAuthenticator(TokenVerifier verifier, List<String> audiences, CredentialLookups lookups,
+                                            Clock clock) {
+        this.clock = clock;
         if (audiences.isEmpty()) {
             throw new IllegalArgumentException("at least one accepted audience is needed");
         }
@@ -82,7 +93,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         TokenVerifier verifier = new TokenVerifier(issuer, ServiceAccountKeys.readPublicKeys(publicKeyFile), clock,
                 TokenVerifier.MAX_LEEWAY);
         return new ServiceAccountTokenAuthenticator(verifier, audiences.isEmpty() ? List.of(issuer) : audiences,
-                lookups);
+                lookups, clock);
     }
 
     @Override
@@ -95,7 +106,16 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
             throw refuse(rejected.reason());
         }
         TokenClaims claims = ((TokenVerifier.Verified) result).claims();
-        return Optional.of(claims.serviceAccount() != null ? serviceAccountUser(claims) : nodeUser(claims));
+        try {
+            return Optional.of(claims.serviceAccount() != null ? serviceAccountUser(claims) : nodeUser(claims));
+        } catch (CacheMiss miss) {
+            // an object a token is bound to always exists before the token is issued: only a fresh token's object
+            // can be missing from a cache that is merely behind; an old token's is gone (a revoked credential)
+            if (claims.issuedAt().isAfter(clock.instant().minus(FRESH))) {
+                throw miss;
+            }
+            throw refuse(miss.getMessage());
+        }
     }
 
     private UserInfo serviceAccountUser(TokenClaims claims) {

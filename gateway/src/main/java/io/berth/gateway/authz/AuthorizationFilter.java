@@ -13,6 +13,7 @@ import io.berth.gateway.authn.Errors;
 import io.berth.gateway.config.ManagementPort;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -34,7 +35,7 @@ import java.util.Map;
 public final class AuthorizationFilter implements WebFilter, Ordered {
 
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 200;
-    private static final String AUDIT_PATH = "/audit/v1/";
+    private static final String AUDIT_PATH = "/audit/v1/events";
 
     private final ClusterAuthorizer authorizer;
     private final ManagementPort management;
@@ -60,9 +61,15 @@ public final class AuthorizationFilter implements WebFilter, Ordered {
             return Errors.write(exchange, StatusErrors.unauthorized());
         }
         ServerHttpRequest request = exchange.getRequest();
-        if (request.getPath().value().startsWith(AUDIT_PATH)) {
+        ServerHttpRequest forwarded = request.mutate().headers(h -> rewrite(h, user)).build();
+        ServerWebExchange next = exchange.mutate().request(forwarded).build();
+        if (request.getMethod() == HttpMethod.GET && request.getPath().value().equals(AUDIT_PATH)) {
             // the gateway answers the audit query itself, showing each user only what the policy lets them see
-            return chain.filter(exchange);
+            return chain.filter(next);
+        }
+        if (info.resourceRequest() && info.verb().isEmpty()) {
+            // a malformed resource path: no rule, not even verbs ["*"], may allow what names no verb
+            return Errors.write(exchange, StatusErrors.noSuchResource());
         }
         if (user != AuthenticationFilter.ANONYMOUS) {
             try {
@@ -76,22 +83,20 @@ public final class AuthorizationFilter implements WebFilter, Ordered {
                 return Errors.write(exchange, e);
             }
         }
-        ServerHttpRequest forwarded = request.mutate()
-                .headers(h -> rewrite(h, user == AuthenticationFilter.ANONYMOUS ? null : user))
-                .build();
-        return chain.filter(exchange.mutate().request(forwarded).build());
+        return chain.filter(next);
     }
 
-    /** Removes every client-sent identity header and the credential, then adds the verified identity. */
+    /**
+     * Removes every client-sent identity header and the credential, then adds the verified identity. Anonymous
+     * requests go out as {@code system:anonymous} too, so the api-service never takes them for the gateway's own
+     * connection (which carries no {@code X-Remote-User}).
+     */
     static void rewrite(HttpHeaders h, UserInfo user) {
         List<String> names = h.headerNames().stream()
                 .filter(n -> n.toLowerCase(Locale.ROOT).startsWith("x-remote-"))
                 .toList();
         names.forEach(h::remove);
         h.remove(HttpHeaders.AUTHORIZATION);
-        if (user == null) {
-            return;
-        }
         h.set(UserInfo.HEADER_USER, user.name());
         if (!user.uid().isEmpty()) {
             h.set(UserInfo.HEADER_UID, user.uid());

@@ -186,15 +186,44 @@ class FrontDoorFiltersTest {
     }
 
     @Test
-    void healthIsOpenWithoutATokenAndCarriesNoIdentity(@TempDir Path dir) throws IOException {
+    void healthIsOpenWithoutATokenAndGoesOutAsTheAnonymousUser(@TempDir Path dir) throws IOException {
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/readyz")
-                .header("X-Remote-User", "admin"));
+                .header("X-Remote-User", "admin")
+                .header("X-Remote-Group", "system:masters"));
 
         Capture chain = run(dir, exchange);
 
-        assertThat(chain.forwarded.get()).isNotNull();
-        assertThat(chain.forwarded.get().getHeaders().headerNames())
-                .noneMatch(h -> h.toLowerCase().startsWith("x-remote-"));
+        HttpHeaders forwarded = chain.forwarded.get().getHeaders();
+        assertThat(forwarded.get("X-Remote-User")).containsExactly("system:anonymous");
+        assertThat(forwarded.get("X-Remote-Group")).containsExactly("system:unauthenticated");
+    }
+
+    @Test
+    void onlyTheAuditQueryIsLeftToItsHandlerAndStillLosesClientIdentityHeaders(@TempDir Path dir)
+            throws IOException {
+        MockServerWebExchange query = MockServerWebExchange.from(MockServerHttpRequest.get("/audit/v1/events")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer user-token")
+                .header("X-Remote-Group", "system:masters"));
+        Capture passed = run(dir, query);
+        assertThat(passed.forwarded.get().getHeaders().get("X-Remote-Group")).doesNotContain("system:masters");
+
+        MockServerWebExchange other = MockServerWebExchange.from(MockServerHttpRequest.post("/audit/v1/events")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer user-token"));
+        Capture refused = run(dir, other);
+        assertThat(other.getResponse().getStatusCode().value()).isEqualTo(403);
+        assertThat(refused.forwarded.get()).isNull();
+    }
+
+    @Test
+    void aMalformedResourcePathIsNotFoundWhateverTheRules(@TempDir Path dir) throws IOException {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest
+                .get("/api/v1/namespaces/team/pods/web/status/extra")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer admin-token"));
+
+        Capture chain = run(dir, exchange);
+
+        assertThat(exchange.getResponse().getStatusCode().value()).isEqualTo(404);
+        assertThat(chain.forwarded.get()).isNull();
     }
 
     @Test

@@ -92,6 +92,45 @@ class ServiceAccountTokenAuthenticatorTest {
                 new TokenClaims.NodeCredentialClaim("node-credential-" + node, secretUid, node));
     }
 
+    /** Lookups of an informer cache that does not have the ServiceAccount (yet, or any more). */
+    static final CredentialLookups NOT_CACHED = new CredentialLookups() {
+        @Override
+        public java.util.Optional<String> serviceAccountUid(String namespace, String name) {
+            throw new CacheMiss("ServiceAccount " + namespace + "/" + name);
+        }
+
+        @Override
+        public java.util.Optional<String> podUid(String namespace, String name) {
+            throw new CacheMiss("Pod " + namespace + "/" + name);
+        }
+
+        @Override
+        public java.util.Optional<Secret> kubeSystemSecret(String name) {
+            throw new CacheMiss("Secret kube-system/" + name);
+        }
+    };
+
+    @Test
+    void aFreshTokenWhoseServiceAccountIsNotCachedYetAsksForALiveLookup() {
+        ServiceAccountTokenAuthenticator fresh = new ServiceAccountTokenAuthenticator(
+                new TokenVerifier(ISSUER, List.of((ECPublicKey) keys.getPublic()), CLOCK, Duration.ofSeconds(30)),
+                AUDIENCES, NOT_CACHED, Clock.offset(CLOCK, Duration.ofSeconds(5)));
+
+        assertThatThrownBy(() -> fresh.authenticate(signer.sign(serviceAccountToken(null, null))))
+                .isInstanceOf(CacheMiss.class);
+    }
+
+    @Test
+    void anOldTokenWhoseServiceAccountIsNotCachedIsRefusedWithoutALiveLookup() {
+        Clock later = Clock.offset(CLOCK, Duration.ofMinutes(10));
+        ServiceAccountTokenAuthenticator old = new ServiceAccountTokenAuthenticator(
+                new TokenVerifier(ISSUER, List.of((ECPublicKey) keys.getPublic()), later, Duration.ofSeconds(30)),
+                AUDIENCES, NOT_CACHED, later);
+
+        assertThatThrownBy(() -> old.authenticate(signer.sign(serviceAccountToken(null, null))))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(401));
+    }
+
     @Test
     void aServiceAccountTokenIsTheServiceAccountUserInKubernetesGroups() {
         TokenClaims claims = serviceAccountToken(null, null);
