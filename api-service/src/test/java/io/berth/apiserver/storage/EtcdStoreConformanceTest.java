@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,9 +24,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -183,20 +186,25 @@ class EtcdStoreConformanceTest {
             f.create("paged", name, "0");
             original.add(name);
         }
+        // the first page pins the revision; the writes begin only after it, and the later pages are listed while
+        // they go on
+        ListPage page = f.store.list(StorageFixture.CONFIGMAPS, "paged", 10, null, 0, null).join();
+        long firstRevision = page.revision();
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger written = new AtomicInteger();
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
             int i = 0;
             while (!stop.get() && i < 200) {
                 f.create("paged", String.format("item-%03d-late", i++), "late");
                 f.store.guaranteedUpdate(StorageFixture.CONFIGMAPS, "paged", "item-000",
                         obj -> withValue(obj, "changed-" + System.nanoTime()), null).join();
+                written.incrementAndGet();
             }
         });
         try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> written.get() > 0);
             List<String> seen = new ArrayList<>();
             Set<Long> revisions = new HashSet<>();
-            ListPage page = f.store.list(StorageFixture.CONFIGMAPS, "paged", 10, null, 0, null).join();
-            long firstRevision = page.revision();
             while (true) {
                 revisions.add(page.revision());
                 page.items().forEach(s -> seen.add(s.object().getMetadata().getName()));
