@@ -116,7 +116,7 @@ class FrontDoorTest {
     }
 
     @Test
-    void impersonationIsRefused() {
+    void impersonationWithoutTheImpersonateVerbIsRefused() {
         try {
             HttpResponse<String> response = cluster.httpClient().send(HttpRequest.newBuilder(
                             URI.create(cluster.gatewayUrl() + "/api/v1/namespaces"))

@@ -155,6 +155,25 @@ class TokenRejectionTest {
     }
 
     @Test
+    void kubectlAsImpersonatesForAnAdminButNotForATenant() {
+        String reader = "system:serviceaccount:" + NS + ":reader";
+        try (Kubectl admin = new Kubectl(cluster.kubeconfig())) {
+            assertThat(admin.run("--as", reader, "get", "configmaps", "-n", NS).exitCode()).isZero();
+            Kubectl.Result secrets = admin.run("--as", reader, "get", "secrets", "-n", NS);
+            assertThat(secrets.exitCode()).isNotZero();
+            assertThat(secrets.stderr()).contains("User \"" + reader + "\" cannot list resource \"secrets\"");
+            assertThat(admin.run("--as", reader, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")
+                    .orThrow().stdout()).isEqualTo(reader);
+
+            String token = admin.run("create", "token", "reader", "-n", NS).orThrow().stdout().trim();
+            Kubectl.Result escalate = admin.run("--token", token, "--as", "admin", "--as-group", "system:masters",
+                    "get", "secrets", "-n", NS);
+            assertThat(escalate.exitCode()).isNotZero();
+            assertThat(escalate.stderr()).contains("cannot impersonate resource \"users\"");
+        }
+    }
+
+    @Test
     void removingARoleBindingIsEnforcedAtOnce() {
         String token = tenants.serviceAccountWithRole(NS, "revoked", "view");
         String path = "/api/v1/namespaces/" + NS + "/configmaps";

@@ -15,7 +15,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -83,9 +82,6 @@ public final class AuthenticationFilter implements WebFilter, Ordered {
         exchange.getAttributes().put(REQUEST_ATTRIBUTE, info);
         String token;
         try {
-            if (headers.headerNames().stream().anyMatch(h -> h.toLowerCase(Locale.ROOT).startsWith("impersonate-"))) {
-                throw StatusErrors.forbidden("impersonation is not supported by this gateway yet");
-            }
             String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
             if (authorization == null && isAnonymousPath(path)) {
                 return proceed(exchange, chain, ANONYMOUS);

@@ -93,7 +93,8 @@ public final class AuthorizationFilter implements WebFilter, Ordered {
      */
     static void rewrite(HttpHeaders h, UserInfo user) {
         List<String> names = h.headerNames().stream()
-                .filter(n -> n.toLowerCase(Locale.ROOT).startsWith("x-remote-"))
+                .filter(n -> n.toLowerCase(Locale.ROOT).startsWith("x-remote-")
+                        || n.toLowerCase(Locale.ROOT).startsWith("impersonate-"))
                 .toList();
         names.forEach(h::remove);
         h.remove(HttpHeaders.AUTHORIZATION);

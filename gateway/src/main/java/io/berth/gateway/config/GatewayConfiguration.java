@@ -13,6 +13,7 @@ import io.berth.gateway.authn.TokenAuthenticator;
 import io.berth.gateway.authn.TokenFile;
 import io.berth.gateway.audit.AuditAccess;
 import io.berth.gateway.authz.AuthorizationFilter;
+import io.berth.gateway.authz.ImpersonationFilter;
 import io.berth.gateway.authz.RbacAuditAccess;
 import io.berth.gateway.informers.ClusterInformers;
 import io.berth.gateway.informers.InformerViews;
@@ -97,6 +98,11 @@ public class GatewayConfiguration {
                                                    Clock clock) {
         return ServiceAccountTokenAuthenticator.fromKeyFile(keyFile, props.serviceAccountIssuer(), props.apiAudiences(),
                 lookups, clock);
+    }
+
+    @Bean
+    ImpersonationFilter impersonationFilter(ClusterAuthorizer authorizer, ManagementPort management) {
+        return new ImpersonationFilter(authorizer, management);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import io.berth.apimachinery.rbac.RbacObjects;
 import io.berth.apimachinery.rbac.RuleResolver;
 import io.berth.apimachinery.registry.ResourceRegistry;
 import io.berth.gateway.authz.AuthorizationFilter;
+import io.berth.gateway.authz.ImpersonationFilter;
 import io.berth.gateway.config.ManagementPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -108,11 +109,12 @@ class FrontDoorFiltersTest {
         Files.writeString(file, "admin-token,admin,uid-a,\"system:masters\"\nuser-token,alice,uid-b,\"devs\"\n");
         TokenFile tokens = new TokenFile(file, Clock.systemUTC(), Duration.ofSeconds(1));
         AuthenticationFilter authn = new AuthenticationFilter(List.of(tokens::authenticate), ManagementPort.none());
-        AuthorizationFilter authz = new AuthorizationFilter(new ClusterAuthorizer(
-                new NodeAuthorizer(NO_PODS, ResourceRegistry.builtIn()),
-                new RbacAuthorizer(new RuleResolver(POLICY)), () -> true), ManagementPort.none());
+        ClusterAuthorizer authorizer = new ClusterAuthorizer(new NodeAuthorizer(NO_PODS, ResourceRegistry.builtIn()),
+                new RbacAuthorizer(new RuleResolver(POLICY)), () -> true);
+        ImpersonationFilter impersonation = new ImpersonationFilter(authorizer, ManagementPort.none());
+        AuthorizationFilter authz = new AuthorizationFilter(authorizer, ManagementPort.none());
         Capture end = new Capture();
-        authn.filter(exchange, e -> authz.filter(e, end)).block();
+        authn.filter(exchange, e -> impersonation.filter(e, e2 -> authz.filter(e2, end))).block();
         return end;
     }
 
@@ -227,7 +229,39 @@ class FrontDoorFiltersTest {
     }
 
     @Test
-    void impersonationHeadersAreRefused(@TempDir Path dir) throws IOException {
+    void anAdminMayImpersonateAndTheRequestIsAuthorizedAsTheImpersonatedUser(@TempDir Path dir) throws IOException {
+        MockServerWebExchange allowed = MockServerWebExchange.from(MockServerHttpRequest
+                .get("/api/v1/namespaces/team/pods/web")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer admin-token")
+                .header("Impersonate-User", "alice"));
+        Capture passed = run(dir, allowed);
+        HttpHeaders forwarded = passed.forwarded.get().getHeaders();
+        assertThat(forwarded.getFirst("X-Remote-User")).isEqualTo("alice");
+        assertThat(forwarded.get("X-Remote-Group")).containsExactly("system:authenticated");
+        assertThat(forwarded.headerNames()).noneMatch(h -> h.toLowerCase().startsWith("impersonate-"));
+
+        MockServerWebExchange refused = MockServerWebExchange.from(MockServerHttpRequest
+                .delete("/api/v1/namespaces/team/pods/web")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer admin-token")
+                .header("Impersonate-User", "alice"));
+        run(dir, refused);
+        assertThat(refused.getResponse().getStatusCode().value()).as("alice may not delete").isEqualTo(403);
+    }
+
+    @Test
+    void groupsWithoutAUserAreABadRequest(@TempDir Path dir) throws IOException {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/pods")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer admin-token")
+                .header("Impersonate-Group", "system:masters"));
+
+        Capture chain = run(dir, exchange);
+
+        assertThat(exchange.getResponse().getStatusCode().value()).isEqualTo(400);
+        assertThat(chain.forwarded.get()).isNull();
+    }
+
+    @Test
+    void impersonationWithoutTheImpersonateVerbIsRefused(@TempDir Path dir) throws IOException {
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/pods")
                 .header(HttpHeaders.AUTHORIZATION, "Bearer user-token")
                 .header("Impersonate-User", "admin"));
