@@ -230,29 +230,27 @@ public final class NodeAuthorizer {
         return pod != null && pod.getSpec() != null && node.equals(pod.getSpec().getNodeName());
     }
 
+    /** Whether the field selector requires {@code field=value} (an equality term; terms are ANDed). */
     private boolean selects(String fieldSelector, String resource, String field, String value) {
+        return requiredValue(fieldSelector, resource, field).filter(value::equals).isPresent();
+    }
+
+    /** The one object a list or watch selects by {@code metadata.name}, or null. */
+    private String singleName(String fieldSelector, String resource) {
+        return requiredValue(fieldSelector, resource, "metadata.name").orElse(null);
+    }
+
+    /** The value an equality term of the selector requires for {@code field}; empty when none or unparseable. */
+    private Optional<String> requiredValue(String fieldSelector, String resource, String field) {
         Optional<ResourceType> type = registry.find(resource.equals("leases") ? "coordination.k8s.io" : "", "v1",
                 resource);
         if (fieldSelector == null || fieldSelector.isEmpty() || type.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         try {
-            return FieldSelector.parse(fieldSelector, type.get()).requiredValue(field).filter(value::equals)
-                    .isPresent();
+            return FieldSelector.parse(fieldSelector, type.get()).requiredValue(field);
         } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    private String singleName(String fieldSelector, String resource) {
-        Optional<ResourceType> type = registry.find("", "v1", resource);
-        if (fieldSelector == null || fieldSelector.isEmpty() || type.isEmpty()) {
-            return null;
-        }
-        try {
-            return FieldSelector.parse(fieldSelector, type.get()).requiredValue("metadata.name").orElse(null);
-        } catch (RuntimeException e) {
-            return null;
+            return Optional.empty();
         }
     }
 

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
