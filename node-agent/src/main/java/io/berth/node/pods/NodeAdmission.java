@@ -45,7 +45,7 @@ final class NodeAdmission {
             }
             long cap = scaled(amount(capacity), cpu);
             if (used + requested > cap) {
-                return Optional.of(new Rejection("Outof" + resource, "Pod was rejected: Node didn't have enough"
+                return Optional.of(new Rejection("OutOf" + resource, "Pod was rejected: Node didn't have enough"
                         + " resource: " + resource + ", requested: " + requested + ", used: " + used + ", capacity: "
                         + cap));
             }
