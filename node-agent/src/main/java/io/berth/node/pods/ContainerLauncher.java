@@ -21,6 +21,9 @@ interface ContainerLauncher {
     /** Removes what {@link #launch} prepared for a run (root filesystem, bundle); idempotent. */
     void release(String containerId);
 
+    /** Removes everything the pod had on the node: volumes (unmounted), logs, its directory; idempotent. */
+    void releasePod(String namespace, String name, String uid);
+
     /** The started run and the image digest it came from. */
     record Started(ContainerState state, String imageId) {
     }

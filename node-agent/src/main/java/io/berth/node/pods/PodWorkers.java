@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  *
  * <p>Lifecycle {@code LATENT → STARTED → CLOSED}; thread safe. Closing stops the agent's threads, never the containers.
  */
-public final class PodWorkers implements AutoCloseable {
+public final class PodWorkers implements PodLocator, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PodWorkers.class);
     private static final Duration RESYNC = Duration.ofSeconds(1);
@@ -48,6 +48,7 @@ public final class PodWorkers implements AutoCloseable {
     private final String nodeName;
     private final ContainerRuntime runtime;
     private final ContainerLauncher launcher;
+    private final LogPaths logs;
     private final Supplier<Map<String, Quantity>> allocatable;
     private final Clock clock;
     private final PodApi api;
@@ -63,8 +64,9 @@ public final class PodWorkers implements AutoCloseable {
     private volatile Map<String, List<ContainerState>> adoptable = Map.of();
 
     public PodWorkers(KubernetesClient client, String nodeName, String nodeAddress, ContainerRuntime runtime,
-                      ContainerLauncher launcher, Supplier<Map<String, Quantity>> allocatable,
+                      ContainerLauncher launcher, LogPaths logs, Supplier<Map<String, Quantity>> allocatable,
                       Duration backoffInitial, Duration backoffMax, Clock clock) {
+        this.logs = logs;
         this.client = client;
         this.nodeName = nodeName;
         this.runtime = runtime;
@@ -130,6 +132,34 @@ public final class PodWorkers implements AutoCloseable {
                 .findFirst();
     }
 
+    @Override
+    public Optional<Located> find(String namespace, String name, String container) {
+        for (Lane lane : pods.values()) {
+            Pod pod = lane.worker.pod();
+            if (!pod.getMetadata().getNamespace().equals(namespace) || !pod.getMetadata().getName().equals(name)) {
+                continue;
+            }
+            String wanted = container;
+            if (wanted == null || wanted.isEmpty()) {
+                var annotations = pod.getMetadata().getAnnotations();
+                wanted = annotations == null ? null : annotations.get("kubectl.kubernetes.io/default-container");
+                if (wanted == null && pod.getSpec().getContainers().size() == 1) {
+                    wanted = pod.getSpec().getContainers().get(0).getName();
+                }
+            }
+            for (ContainerBook b : lane.worker.books()) {
+                if (b.name.equals(wanted)) {
+                    String uid = lane.worker.uid();
+                    return Optional.of(new Located(uid, b.name, b.current == null ? null : b.current.id(),
+                            b.running(), b.attempt < 0 ? null : logs.log(namespace, name, uid, b.name, b.attempt),
+                            b.attempt < 1 ? null : logs.log(namespace, name, uid, b.name, b.attempt - 1)));
+                }
+            }
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
     private void changed(Pod pod) {
         String uid = pod.getMetadata().getUid();
         Lane lane = pods.computeIfAbsent(uid, u -> newLane(pod));
@@ -188,6 +218,7 @@ public final class PodWorkers implements AutoCloseable {
                     }
                 }
                 runtime.removeSandbox(w.uid());
+                launcher.releasePod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), w.uid());
             } catch (RuntimeException e) {
                 log.warn("tearing down pod {}/{} failed: {}", pod.getMetadata().getNamespace(),
                         pod.getMetadata().getName(), e.getMessage());

@@ -54,6 +54,10 @@ class PodWorkerTest {
         @Override
         public void release(String containerId) {
         }
+
+        @Override
+        public void releasePod(String namespace, String name, String uid) {
+        }
     };
 
     private PodWorker worker(Pod pod) {
