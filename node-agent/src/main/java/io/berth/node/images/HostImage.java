@@ -1,0 +1,92 @@
+package io.berth.node.images;
+
+import io.berth.node.runtime.ContainerPlan;
+import io.berth.node.runtime.RuntimeFailure;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The built-in {@code host} image: the host's own programs, libraries and configuration, read-only. Its rootfs is an
+ * empty directory (runc creates the mount points) plus read-only recursive binds of {@code /usr}, {@code /bin},
+ * {@code /lib*}, {@code /sbin} and {@code /etc}. Where the host has merged {@code /usr} ({@code /bin -> usr/bin} on
+ * Debian), the rootfs gets the same symlink instead of a bind, so paths resolve as they do on the host.
+ */
+final class HostImage {
+
+    /** Read-only, but executable: the image's programs run from these binds. */
+    static final List<String> BIND_OPTIONS = List.of("rbind", "ro", "nosuid", "nodev");
+    static final String ID = "sha256:" + sha256("berth host image v1: read-only binds of /usr /bin /lib* /sbin /etc");
+    static final List<String> ENV = List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+
+    private final Path hostRoot;
+
+    HostImage(Path hostRoot) {
+        this.hostRoot = hostRoot;
+    }
+
+    static boolean is(ImageReference reference) {
+        return reference.repository().equals("docker.io/library/host");
+    }
+
+    static Image image(String reference) {
+        return new Image(reference, ID, List.of(), List.of(), ENV, "", "");
+    }
+
+    /** Fills the empty {@code rootfs} with the host's symlinked top-level entries; returns the binds it needs. */
+    List<ContainerPlan.Mount> prepare(Path rootfs) throws IOException {
+        List<ContainerPlan.Mount> mounts = new ArrayList<>();
+        for (String name : entries()) {
+            Path onHost = hostRoot.resolve(name);
+            if (Files.isSymbolicLink(onHost)) {
+                Path target = Files.readSymbolicLink(onHost);
+                Path link = rootfs.resolve(name);
+                try {
+                    Files.createSymbolicLink(link, target);
+                } catch (FileAlreadyExistsException e) {
+                    // prepared before: idempotent as long as it is the same link
+                    if (!Files.isSymbolicLink(link) || !Files.readSymbolicLink(link).equals(target)) {
+                        throw new RuntimeFailure(link + " exists and is not a link to " + target);
+                    }
+                }
+            } else if (Files.isDirectory(onHost, LinkOption.NOFOLLOW_LINKS)) {
+                mounts.add(new ContainerPlan.Mount("/" + name, onHost.toString(), "bind", BIND_OPTIONS));
+            }
+        }
+        return List.copyOf(mounts);
+    }
+
+    /** {@code usr, bin, lib..., sbin, etc} in a fixed order, so the mounts are the same on every call. */
+    private List<String> entries() throws IOException {
+        List<String> libs;
+        try (Stream<Path> top = Files.list(hostRoot)) {
+            libs = top.map(p -> Objects.toString(p.getFileName(), ""))
+                    .filter(n -> n.startsWith("lib"))
+                    .sorted()
+                    .toList();
+        }
+        List<String> names = new ArrayList<>(List.of("usr", "bin"));
+        names.addAll(libs);
+        names.addAll(List.of("sbin", "etc"));
+        return names;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
