@@ -16,21 +16,21 @@ import java.util.TreeMap;
  * computes them ({@code podFieldSelectorRuntimeValue}, {@code ExtractContainerResourceValue}). Failures are
  * {@code CreateContainerConfigError}s with the kubelet's messages.
  */
-final class DownwardApi {
+public final class DownwardApi {
 
     private final Pod pod;
     private final Container container;
     private final ContainerPlanner.Node node;
     private final String podIp;
 
-    DownwardApi(Pod pod, Container container, ContainerPlanner.Node node, String podIp) {
+    public DownwardApi(Pod pod, Container container, ContainerPlanner.Node node, String podIp) {
         this.pod = pod;
         this.container = container;
         this.node = node;
         this.podIp = podIp == null ? "" : podIp;
     }
 
-    String field(ObjectFieldSelector selector) {
+    public String field(ObjectFieldSelector selector) {
         String version = selector.getApiVersion();
         if (version != null && !version.isEmpty() && !version.equals("v1")) {
             throw ContainerPlanFailure.config("unsupported pod version: " + version);
@@ -70,7 +70,7 @@ final class DownwardApi {
      * A resource of this container divided by the divisor (default 1), rounded up. An unset limit is the node's
      * allocatable amount, as the kubelet's {@code defaultPodLimitsForDownwardAPI} makes it.
      */
-    String resource(ResourceFieldSelector selector) {
+    public String resource(ResourceFieldSelector selector) {
         String resource = Objects.toString(selector.getResource(), "");
         Quantity divisor = selector.getDivisor();
         boolean cpu = resource.endsWith(".cpu");

@@ -19,9 +19,9 @@ record PodContext(ContainerRuntime runtime, ContainerLauncher launcher, Hooks ho
                   Duration backoffInitial, Duration backoffMax, Clock clock) {
 
     /** Bundle annotations the worker reads back from the runtime. */
-    static final String POD_UID_LABEL = "io.berth.pod.uid";
-    static final String CONTAINER_LABEL = "io.berth.container.name";
-    static final String RESTART_LABEL = "io.berth.container.restart";
+    static final String POD_UID_LABEL = ContainerPlanner.POD_UID;
+    static final String CONTAINER_LABEL = ContainerPlanner.CONTAINER_NAME;
+    static final String RESTART_LABEL = ContainerPlanner.CONTAINER_RESTART;
 
     Instant now() {
         return clock.instant();

@@ -207,6 +207,7 @@ final class PodWorker {
             ContainerLauncher.Started started = ctx.launcher().launch(p, c, sandbox, attempt, book.init);
             if (book.previous != null) {
                 ctx.runtime().removeContainer(book.previous.id(), true);
+                ctx.launcher().release(book.previous.id());
             }
             book.previous = book.current;
             book.current = started.state();

@@ -258,6 +258,17 @@ public final class PodWorkers implements PodLocator, AutoCloseable {
             }
         }
         adoptable = Map.of();
+        // directories (volumes, logs) of pods that went away while the agent was down
+        try (var dirs = java.nio.file.Files.list(logs.podsDir())) {
+            for (java.nio.file.Path dir : dirs.toList()) {
+                String[] parts = dir.getFileName().toString().split("_", 3);
+                if (parts.length == 3 && !known.contains(parts[2])) {
+                    launcher.releasePod(parts[0], parts[1], parts[2]);
+                }
+            }
+        } catch (java.io.IOException e) {
+            log.debug("no pod directories to clean: {}", e.toString());
+        }
     }
 
     private void resync() {

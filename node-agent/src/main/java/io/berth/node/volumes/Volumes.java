@@ -1,5 +1,8 @@
 package io.berth.node.volumes;
 
+import io.berth.node.pods.ContainerPlanFailure;
+import io.berth.node.pods.ContainerPlanner;
+import io.berth.node.pods.DownwardApi;
 import io.berth.node.runtime.ContainerPlan;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -47,14 +50,14 @@ public final class Volumes {
     private static final long SA_TOKEN_SECONDS = 3607;
 
     private final VolumeSources sources;
-    private final Supplier<Map<String, Quantity>> allocatable;
+    private final Supplier<ContainerPlanner.Node> node;
     private final Mounter mounter;
     private final Clock clock;
     private final Map<String, VolumeSources.Token> tokens = new ConcurrentHashMap<>();
 
-    public Volumes(VolumeSources sources, Supplier<Map<String, Quantity>> allocatable, Mounter mounter, Clock clock) {
+    public Volumes(VolumeSources sources, Supplier<ContainerPlanner.Node> node, Mounter mounter, Clock clock) {
         this.sources = sources;
-        this.allocatable = allocatable;
+        this.node = node;
         this.mounter = mounter;
         this.clock = clock;
     }
@@ -70,7 +73,7 @@ public final class Volumes {
      * Creates or refreshes every volume of the pod in {@code podDir}; throws {@link VolumeFailure} with the kubelet's
      * message when a source is missing (the pod stays in ContainerCreating and is retried).
      */
-    public void setUp(Pod pod, Path podDir) {
+    public void setUp(Pod pod, Path podDir, String podIp) {
         for (Volume v : volumes(pod)) {
             Path dir = podDir.resolve("volumes").resolve(v.getName());
             if (v.getEmptyDir() != null) {
@@ -96,12 +99,12 @@ public final class Volumes {
                         mode(src.getDefaultMode()), Boolean.TRUE.equals(src.getOptional())));
             } else if (v.getDownwardAPI() != null) {
                 ensureDir(dir);
-                AtomicWriter.write(dir, downwardFiles(pod, v.getDownwardAPI().getItems(),
+                AtomicWriter.write(dir, downwardFiles(pod, podIp, v.getDownwardAPI().getItems(),
                         mode(v.getDownwardAPI().getDefaultMode())));
             } else if (v.getProjected() != null) {
                 ensureDir(dir);
                 mounter.tmpfs(dir, "mode=0755");
-                Map<String, AtomicWriter.Payload> files = projectedFiles(pod, v.getProjected().getSources(),
+                Map<String, AtomicWriter.Payload> files = projectedFiles(pod, podIp, v.getProjected().getSources(),
                         mode(v.getProjected().getDefaultMode()));
                 if (v.getName().equals(SA_VOLUME)) {
                     // the volume the kubelet adds by itself also carries the CA and the namespace
@@ -244,18 +247,34 @@ public final class Volumes {
         return files;
     }
 
-    private Map<String, AtomicWriter.Payload> downwardFiles(Pod pod, List<DownwardAPIVolumeFile> items, int mode) {
+    private Map<String, AtomicWriter.Payload> downwardFiles(Pod pod, String podIp, List<DownwardAPIVolumeFile> items,
+                                                           int mode) {
         Map<String, AtomicWriter.Payload> files = new LinkedHashMap<>();
         for (DownwardAPIVolumeFile f : items == null ? List.<DownwardAPIVolumeFile>of() : items) {
-            String value = f.getFieldRef() != null ? DownwardApi.field(pod, f.getFieldRef())
-                    : DownwardApi.resource(pod, f.getResourceFieldRef(), allocatable.get());
+            String value;
+            try {
+                if (f.getFieldRef() != null) {
+                    value = new DownwardApi(pod, pod.getSpec().getContainers().get(0), node.get(), podIp)
+                            .field(f.getFieldRef());
+                } else {
+                    String name = f.getResourceFieldRef().getContainerName();
+                    Container c = pod.getSpec().getContainers().stream()
+                            .filter(x -> name == null || name.isEmpty() || x.getName().equals(name)).findFirst()
+                            .orElseThrow(() -> new VolumeFailure("container " + name + " not found in pod "
+                                    + pod.getMetadata().getName()));
+                    value = new DownwardApi(pod, c, node.get(), podIp).resource(f.getResourceFieldRef());
+                }
+            } catch (ContainerPlanFailure e) {
+                throw new VolumeFailure("MountVolume.SetUp failed: " + e.getMessage(), e);
+            }
             files.put(f.getPath(), new AtomicWriter.Payload(value.getBytes(StandardCharsets.UTF_8),
                     f.getMode() == null ? mode : f.getMode()));
         }
         return files;
     }
 
-    private Map<String, AtomicWriter.Payload> projectedFiles(Pod pod, List<VolumeProjection> projections, int mode) {
+    private Map<String, AtomicWriter.Payload> projectedFiles(Pod pod, String podIp, List<VolumeProjection> projections,
+                                                            int mode) {
         Map<String, AtomicWriter.Payload> files = new LinkedHashMap<>();
         for (VolumeProjection p : projections == null ? List.<VolumeProjection>of() : projections) {
             if (p.getConfigMap() != null) {
@@ -265,7 +284,7 @@ public final class Volumes {
                 files.putAll(secretFiles(pod, p.getSecret().getName(), p.getSecret().getItems(), mode,
                         Boolean.TRUE.equals(p.getSecret().getOptional())));
             } else if (p.getDownwardAPI() != null) {
-                files.putAll(downwardFiles(pod, p.getDownwardAPI().getItems(), mode));
+                files.putAll(downwardFiles(pod, podIp, p.getDownwardAPI().getItems(), mode));
             } else if (p.getServiceAccountToken() != null) {
                 var t = p.getServiceAccountToken();
                 VolumeSources.Token token = token(pod, t.getAudience(), t.getExpirationSeconds() == null ? 3600

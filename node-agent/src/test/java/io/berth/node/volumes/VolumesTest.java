@@ -59,7 +59,8 @@ class VolumesTest {
         }
     };
 
-    private final Volumes volumes = new Volumes(sources, Map::of, new Volumes.Mounter() {
+    private final Volumes volumes = new Volumes(sources, () -> new io.berth.node.pods.ContainerPlanner.Node("n1", "192.0.2.1", Map.of()),
+            new Volumes.Mounter() {
         @Override
         public void tmpfs(Path dir, String options) {
             tmpfs.add(dir.getFileName().toString());
@@ -93,7 +94,7 @@ class VolumesTest {
         configMaps.put("app-config", new ConfigMapBuilder().addToData("a.conf", "one").build());
         secrets.put("db", new SecretBuilder().addToData("password",
                 Base64.getEncoder().encodeToString("s3cret".getBytes(StandardCharsets.UTF_8))).build());
-        volumes.setUp(pod(), podDir);
+        volumes.setUp(pod(), podDir, "10.244.0.9");
 
         Path conf = podDir.resolve("volumes/conf");
         assertThat(Files.readString(conf.resolve("a.conf"))).isEqualTo("one");
@@ -107,7 +108,7 @@ class VolumesTest {
 
         Path before = Files.readSymbolicLink(conf.resolve("..data"));
         configMaps.put("app-config", new ConfigMapBuilder().addToData("b.conf", "two").build());
-        volumes.setUp(pod(), podDir);
+        volumes.setUp(pod(), podDir, "10.244.0.9");
         assertThat(Files.readSymbolicLink(conf.resolve("..data"))).isNotEqualTo(before);
         assertThat(Files.readString(conf.resolve("b.conf"))).isEqualTo("two");
         assertThat(conf.resolve("a.conf")).doesNotExist();
@@ -118,13 +119,13 @@ class VolumesTest {
     void theServiceAccountVolumeHoldsTheTokenCaAndNamespaceAndIsMountedReadOnly() throws Exception {
         configMaps.put("app-config", new ConfigMapBuilder().addToData("a.conf", "one").build());
         secrets.put("db", new SecretBuilder().addToData("password", "eA==").build());
-        volumes.setUp(pod(), podDir);
+        volumes.setUp(pod(), podDir, "10.244.0.9");
         Path sa = podDir.resolve("volumes").resolve(Volumes.SA_VOLUME);
         assertThat(Files.readString(sa.resolve("token"))).isEqualTo("token-builder-1");
         assertThat(Files.readString(sa.resolve("ca.crt"))).isEqualTo("CA");
         assertThat(Files.readString(sa.resolve("namespace"))).isEqualTo("ns");
 
-        volumes.setUp(pod(), podDir);
+        volumes.setUp(pod(), podDir, "10.244.0.9");
         assertThat(tokensIssued).as("a fresh token is reused until 80% of its lifetime").isEqualTo(1);
 
         List<ContainerPlan.Mount> mounts = volumes.mounts(pod(), pod().getSpec().getContainers().get(0), podDir);
@@ -136,7 +137,7 @@ class VolumesTest {
 
     @Test
     void aMissingConfigMapFailsTheMountWithKubernetesWordsUnlessOptional() {
-        assertThatThrownBy(() -> volumes.setUp(pod(), podDir)).isInstanceOf(VolumeFailure.class)
+        assertThatThrownBy(() -> volumes.setUp(pod(), podDir, null)).isInstanceOf(VolumeFailure.class)
                 .hasMessageContaining("configmap \"app-config\" not found");
     }
 
