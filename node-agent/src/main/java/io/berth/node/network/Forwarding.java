@@ -20,21 +20,26 @@ final class Forwarding {
 
     private static final Logger log = LoggerFactory.getLogger(Forwarding.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** Both back ends: on a host where each holds tables, a packet crosses both FORWARD chains. */
+    private static final List<String> IPTABLES = List.of("iptables", "iptables-legacy");
 
     private Forwarding() {
     }
 
     static void allow(String bridge) {
-        if (Commands.installed("iptables")) {
-            Commands.Result chain = Commands.run(List.of("iptables", "-w", "-S", "FORWARD"), TIMEOUT);
+        for (String iptables : IPTABLES) {
+            if (!Commands.installed(iptables)) {
+                continue;
+            }
+            Commands.Result chain = Commands.run(List.of(iptables, "-w", "-S", "FORWARD"), TIMEOUT);
             if (chain.ok() && drops(chain.stdout())) {
                 for (String direction : List.of("-i", "-o")) {
-                    if (!Commands.run(rule("-C", direction, bridge), TIMEOUT).ok()) {
-                        Commands.check("accept forwarded traffic of bridge " + bridge, rule("-I", direction, bridge),
-                                TIMEOUT);
+                    if (!Commands.run(rule(iptables, "-C", direction, bridge), TIMEOUT).ok()) {
+                        Commands.check("accept forwarded traffic of bridge " + bridge,
+                                rule(iptables, "-I", direction, bridge), TIMEOUT);
                     }
                 }
-                log.info("the FORWARD chain drops by default: accepted traffic {} and {} bridge {}", "from", "to", bridge);
+                log.info("{}: the FORWARD chain drops; accepted traffic from and to bridge {}", iptables, bridge);
             }
         }
         if (Commands.installed("nft")) {
@@ -47,12 +52,15 @@ final class Forwarding {
     }
 
     static void revoke(String bridge) {
-        if (!Commands.installed("iptables")) {
-            return;
-        }
-        for (String direction : List.of("-i", "-o")) {
-            while (Commands.run(rule("-C", direction, bridge), TIMEOUT).ok()) {
-                Commands.check("remove the forwarding rule of bridge " + bridge, rule("-D", direction, bridge), TIMEOUT);
+        for (String iptables : IPTABLES) {
+            if (!Commands.installed(iptables)) {
+                continue;
+            }
+            for (String direction : List.of("-i", "-o")) {
+                while (Commands.run(rule(iptables, "-C", direction, bridge), TIMEOUT).ok()) {
+                    Commands.check("remove the forwarding rule of bridge " + bridge,
+                            rule(iptables, "-D", direction, bridge), TIMEOUT);
+                }
             }
         }
     }
@@ -89,7 +97,7 @@ final class Forwarding {
         return false;
     }
 
-    private static List<String> rule(String op, String direction, String bridge) {
-        return List.of("iptables", "-w", op, "FORWARD", direction, bridge, "-j", "ACCEPT");
+    private static List<String> rule(String iptables, String op, String direction, String bridge) {
+        return List.of(iptables, "-w", op, "FORWARD", direction, bridge, "-j", "ACCEPT");
     }
 }

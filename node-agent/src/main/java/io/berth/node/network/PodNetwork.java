@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -190,7 +192,7 @@ public final class PodNetwork {
     }
 
     /** The pod IP allocations (address → pod uid). */
-    public java.util.Map<String, String> allocations() {
+    public Map<String, String> allocations() {
         return ipam.allocations();
     }
 
@@ -202,7 +204,8 @@ public final class PodNetwork {
         if (!linkExists(veth)) {
             return false;
         }
-        Commands.Result addr = Commands.run(List.of("ip", "-n", ns, "-4", "-o", "addr", "show", "dev", "eth0"), TIMEOUT);
+        Commands.Result addr = Commands.run(List.of("ip", "-n", ns, "-4", "-o", "addr", "show", "dev", "eth0"),
+                TIMEOUT);
         Commands.Result route = Commands.run(List.of("ip", "-n", ns, "route", "show", "default"), TIMEOUT);
         return addr.ok() && addr.stdout().contains(" " + ip + "/" + cidr.prefix() + " ")
                 && route.ok() && route.stdout().contains("via " + gatewayIp() + " ");
@@ -212,7 +215,7 @@ public final class PodNetwork {
         try {
             if (!Files.readString(IP_FORWARD).strip().equals("1")) {
                 Files.writeString(IP_FORWARD, "1");
-                log.info("switched IPv4 forwarding on (net.ipv4.ip_forward=1) so pods on different bridges reach each other");
+                log.info("switched IPv4 forwarding on (net.ipv4.ip_forward=1): pods reach other nodes' bridges");
             }
         } catch (IOException e) {
             throw new RuntimeFailure("cannot switch IPv4 forwarding on: " + e.getMessage(), e);
@@ -220,7 +223,7 @@ public final class PodNetwork {
     }
 
     static String ip(String what, String... args) {
-        List<String> argv = new java.util.ArrayList<>(args.length + 1);
+        List<String> argv = new ArrayList<>(args.length + 1);
         argv.add("ip");
         argv.addAll(List.of(args));
         return Commands.check(what, argv, TIMEOUT);

@@ -55,6 +55,10 @@ final class ContainerStates {
         }
         Instant startedAt = readInstant(bundle(id).resolve(STARTED))
                 .orElse("running".equals(status) ? parse(runcState.path("created").asString(null)) : null);
+        if (finishedAt != null && startedAt != null && finishedAt.isBefore(startedAt)) {
+            // the exit file's time comes from the kernel's coarse clock (a tick behind at worst)
+            finishedAt = startedAt;
+        }
         return new ContainerState(id, status, pid, exitCode, startedAt, finishedAt, labels(id, runcState));
     }
 

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Mount table look-ups and unmounting, for the namespace pins and the pod's {@code /dev/shm}. Thread safe. */
 final class Mounts {
@@ -48,6 +50,26 @@ final class Mounts {
             return parent == null ? abs.toString() : parent.toRealPath().resolve(abs.getFileName()).toString();
         } catch (IOException e) {
             return abs.toString();
+        }
+    }
+
+    /** Deletes a directory tree, refusing when anything in it is still mounted (a pin, the pod's shm). */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<Path> paths = walk.sorted(Comparator.reverseOrder()).toList();
+            for (Path p : paths) {
+                if (isMountPoint(p)) {
+                    throw new RuntimeFailure("refusing to delete " + dir + ": " + p + " is still mounted");
+                }
+            }
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot delete " + dir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.node.runtime;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +123,7 @@ final class PodNamespaces {
                         + "exec unshare --pid=\"$BERTH_PIDNS\" --fork sh -c \"$BERTH_PAUSE\"", "sh"));
         cgroupProcs.forEach(p -> argv.add(p.toString()));
         ProcessBuilder pb = new ProcessBuilder(argv)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         Commands.configure(pb, null, Map.of("BERTH_PIDNS", pin.toString(), "BERTH_PAUSE", PAUSE_LOOP));

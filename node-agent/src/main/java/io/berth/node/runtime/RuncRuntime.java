@@ -9,19 +9,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The {@link ContainerRuntime} of a real node: pod sandboxes from pinned namespaces ({@link PodNamespaces}), the
@@ -52,8 +48,8 @@ public final class RuncRuntime implements ContainerRuntime {
     private final Path containersDir;
     private final String nodeAddress;
     private final List<String> privilegedCapabilities = OciSpec.boundingCapabilities();
-    private final ReentrantLock[] podLocks = locks();
-    private final ReentrantLock[] containerLocks = locks();
+    private final StripedLocks podLocks = new StripedLocks();
+    private final StripedLocks containerLocks = new StripedLocks();
 
     /**
      * @param runtime     runc and conmon binaries, runc's root, the cgroup parent, the log size limit
@@ -78,16 +74,20 @@ public final class RuncRuntime implements ContainerRuntime {
         try {
             Files.createDirectories(containersDir);
             Files.createDirectories(runcRoot);
-            Files.setPosixFilePermissions(runcRoot, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(runcRoot, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw new RuntimeFailure("cannot create the runtime's directories: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * {@inheritDoc} A recorded sandbox whose namespaces are gone (a reboot emptied {@code /run}, the pause process
+     * died) is rebuilt in place, keeping its address; its containers are gone with its namespaces.
+     */
     @Override
     public Sandbox runSandbox(SandboxConfig config) {
         String uid = checkId("pod uid", config.podUid());
-        return locked(podLocks, uid, () -> {
+        return podLocks.locked(uid, () -> {
             Optional<SandboxStore.Entry> existing = sandboxes.read(uid);
             if (existing.isPresent() && intact(existing.get())) {
                 return existing.get().sandbox();
@@ -128,6 +128,10 @@ public final class RuncRuntime implements ContainerRuntime {
                 && (s.pidns() == null || PodNamespaces.pause(s.pidns()).isPresent());
     }
 
+    /**
+     * {@inheritDoc} Every recorded sandbox, intact or not (after a reboot its namespaces are gone):
+     * {@link #runSandbox} repairs one, {@link #removeSandbox} removes what is left of it.
+     */
     @Override
     public List<Sandbox> listSandboxes() {
         return sandboxes.list().stream().map(SandboxStore.Entry::sandbox).toList();
@@ -137,7 +141,7 @@ public final class RuncRuntime implements ContainerRuntime {
     @Override
     public void removeSandbox(String podUid) {
         String uid = checkId("pod uid", podUid);
-        locked(podLocks, uid, () -> {
+        podLocks.locked(uid, () -> {
             for (ContainerState c : listContainers()) {
                 if (uid.equals(c.labels().get(OciSpec.SANDBOX_ANNOTATION))) {
                     removeContainer(c.id(), true);
@@ -157,18 +161,21 @@ public final class RuncRuntime implements ContainerRuntime {
         }
         cgroups.remove(uid);
         sandboxes.delete(uid);
-        deleteTree(dir);
+        Mounts.deleteTree(dir);
     }
 
     @Override
     public ContainerState startContainer(Sandbox sandbox, ContainerPlan plan) {
         String id = checkId("container id", plan.id());
-        return locked(containerLocks, id, () -> {
+        return containerLocks.locked(id, () -> {
             if (runc.state(id).isPresent()) {
                 throw new RuntimeFailure("container " + id + " already exists");
             }
+            if (plan.rootfs().toAbsolutePath().normalize().getNameCount() == 0) {
+                throw new RuntimeFailure("container " + id + " cannot have the host's / as its root filesystem");
+            }
             Path bundle = states.bundle(id);
-            deleteTree(bundle);
+            Mounts.deleteTree(bundle);
             Optional<SandboxStore.Entry> entry = sandboxes.read(sandbox.podUid());
             JsonNode spec = OciSpec.build(plan, sandbox, entry.map(SandboxStore.Entry::hostname).orElse(null),
                     entry.map(SandboxStore.Entry::shmPath).orElse(null), privilegedCapabilities);
@@ -183,8 +190,9 @@ public final class RuncRuntime implements ContainerRuntime {
             }
             try {
                 conmon.create(id, bundle, plan.logPath().toAbsolutePath());
-                runc.start(id);
+                // recorded before the process runs, so a process that exits at once never ends before it started
                 states.recordStart(id, Instant.now());
+                runc.start(id);
             } catch (RuntimeException e) {
                 try {
                     discard(id);
@@ -220,7 +228,7 @@ public final class RuncRuntime implements ContainerRuntime {
     @Override
     public void removeContainer(String containerId, boolean force) {
         String id = checkId("container id", containerId);
-        locked(containerLocks, id, () -> {
+        containerLocks.locked(id, () -> {
             Optional<JsonNode> state = runc.state(id);
             if (state.isPresent() && "running".equals(state.get().path("status").asString())) {
                 if (!force) {
@@ -250,7 +258,7 @@ public final class RuncRuntime implements ContainerRuntime {
         } catch (IOException e) {
             throw new RuntimeFailure("cannot delete the exit file of container " + id + ": " + e.getMessage(), e);
         }
-        deleteTree(bundle);
+        Mounts.deleteTree(bundle);
     }
 
     private void awaitStopped(String id) {
@@ -337,44 +345,6 @@ public final class RuncRuntime implements ContainerRuntime {
                     + "at most 128, starting with a letter or digit");
         }
         return id;
-    }
-
-    private static <T> T locked(ReentrantLock[] stripes, String key, Supplier<T> action) {
-        ReentrantLock lock = stripes[Math.floorMod(key.hashCode(), stripes.length)];
-        lock.lock();
-        try {
-            return action.get();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private static ReentrantLock[] locks() {
-        ReentrantLock[] locks = new ReentrantLock[64];
-        for (int i = 0; i < locks.length; i++) {
-            locks[i] = new ReentrantLock();
-        }
-        return locks;
-    }
-
-    /** Deletes a directory tree that holds no mounts (pins and shm are unmounted before). */
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            List<Path> paths = new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
-            for (Path p : paths) {
-                if (Mounts.isMountPoint(p)) {
-                    throw new RuntimeFailure("refusing to delete " + dir + ": " + p + " is still mounted");
-                }
-            }
-            for (Path p : paths) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new RuntimeFailure("cannot delete " + dir + ": " + e.getMessage(), e);
-        }
     }
 
     private static void sleep(long millis) {

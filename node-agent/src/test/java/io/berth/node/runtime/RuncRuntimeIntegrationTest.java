@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,7 +121,7 @@ class RuncRuntimeIntegrationTest {
         Sandbox pod = node.runtime.runSandbox(config("restricted", false, false));
         String id = "restricted-" + shortId();
         ContainerPlan plan = with(node.plan(id, List.of("grep", "-E", "^(CapEff|NoNewPrivs|Uid)", "/proc/self/status")),
-                1000, java.util.Set.of(), true, false, 0);
+                1000, Set.of(), true, false, 0);
         node.runtime.startContainer(pod, plan);
 
         ContainerState done = awaitExit(node, id);
@@ -221,9 +223,10 @@ class RuncRuntimeIntegrationTest {
     void aPrivilegedContainerHasEveryCapabilityAndAWritableSys() throws IOException {
         Sandbox pod = node.runtime.runSandbox(config("privileged", false, false));
         String id = "privileged-" + shortId();
-        ContainerPlan p = node.plan(id, List.of("sh", "-c", "grep CapEff /proc/self/status; grep ' /sys ' /proc/self/mounts"));
+        ContainerPlan p = node.plan(id, List.of("sh", "-c",
+                "grep CapEff /proc/self/status; grep ' /sys ' /proc/self/mounts"));
         node.runtime.startContainer(pod, new ContainerPlan(p.id(), p.rootfs(), false, p.args(), p.env(), "/", 0, 0,
-                List.of(), java.util.Set.of(), false, true, true, p.mounts(), p.logPath(), 0, 0, 100_000, 2, 0,
+                List.of(), Set.of(), false, true, true, p.mounts(), p.logPath(), 0, 0, 100_000, 2, 0,
                 p.annotations()));
 
         assertThat(awaitExit(node, id).exitCode()).isZero();
@@ -300,7 +303,7 @@ class RuncRuntimeIntegrationTest {
 
         assertThat(ProcessHandle.of(conmon)).hasValueSatisfying(p -> {
             assertThat(p.isAlive()).isTrue();
-            assertThat(p.parent().map(ProcessHandle::pid)).isNotEqualTo(java.util.Optional.of(ProcessHandle.current().pid()));
+            assertThat(p.parent().map(ProcessHandle::pid)).isNotEqualTo(Optional.of(ProcessHandle.current().pid()));
         });
         assertThat(session(conmon)).isEqualTo(conmon).isNotEqualTo(session(ProcessHandle.current().pid()));
     }
@@ -353,7 +356,7 @@ class RuncRuntimeIntegrationTest {
         return UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private static ContainerPlan with(ContainerPlan p, long uid, java.util.Set<String> caps, boolean noNewPrivileges,
+    private static ContainerPlan with(ContainerPlan p, long uid, Set<String> caps, boolean noNewPrivileges,
                                       boolean readOnly, long memory) {
         return new ContainerPlan(p.id(), p.rootfs(), readOnly, p.args(), p.env(), p.workingDir(), uid, uid,
                 p.supplementalGroups(), caps == null ? p.capabilities() : caps, noNewPrivileges, p.privileged(),

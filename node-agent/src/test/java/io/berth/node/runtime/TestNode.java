@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -90,7 +91,7 @@ final class TestNode implements AutoCloseable {
             }
         }
         return new ContainerPlan(id, rootfs, false, args, List.of("GREETING=hello"), "/", 0, 0, List.of(),
-                java.util.Set.of("CAP_CHOWN", "CAP_KILL", "CAP_SETUID", "CAP_SETGID", "CAP_NET_BIND_SERVICE"),
+                Set.of("CAP_CHOWN", "CAP_KILL", "CAP_SETUID", "CAP_SETGID", "CAP_NET_BIND_SERVICE"),
                 false, false, true, mounts, dir.resolve("logs").resolve(id + ".log"), 0, 0, 100_000, 2, 0,
                 Map.of("io.berth.container.name", id));
     }
