@@ -1,0 +1,231 @@
+package io.berth.node.network;
+
+import io.berth.node.config.NodeProperties;
+import io.berth.node.runtime.Commands;
+import io.berth.node.runtime.RuntimeFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The node's pod network, built the way the CNI {@code bridge} plugin builds it: a Linux bridge per node (named by
+ * {@link NodeProperties.Network#bridge()}) holding the pod CIDR's first address as the pods' gateway, and per pod a
+ * network namespace ({@code /run/netns/berth-<bridge>-<pod uid>}) joined to the bridge by a veth pair whose pod end is
+ * {@code eth0}, with an address from {@link HostLocalIpam} and a default route through the bridge.
+ *
+ * <p>Everything is named after the bridge, so several agents on one machine (each with its own bridge, pod CIDR and
+ * state directory) never touch each other's pods. Pods on different bridges of one machine reach each other through
+ * the host's routing table: IPv4 forwarding is switched on, and when the {@code FORWARD} chain drops by default the
+ * bridge's traffic is accepted explicitly.
+ *
+ * <p>Thread safe. {@link #attach} and {@link #detach} are idempotent per pod uid; calls for one pod must not overlap
+ * (the runtime serializes them), calls for different pods may.
+ */
+public final class PodNetwork {
+
+    private static final Logger log = LoggerFactory.getLogger(PodNetwork.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final Pattern LINK_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
+    private static final Path NETNS_DIR = Path.of("/run/netns");
+    private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
+
+    private final String bridge;
+    private final Ipv4Cidr cidr;
+    private final HostLocalIpam ipam;
+    private final Object bridgeLock = new Object();
+    private volatile boolean bridgeReady;
+
+    /**
+     * @param network  the bridge's name and the node's pod CIDR
+     * @param stateDir the agent's state directory; allocations live in {@code <stateDir>/network/<bridge>/}
+     */
+    public PodNetwork(NodeProperties.Network network, Path stateDir) {
+        if (!LINK_NAME.matcher(network.bridge()).matches()) {
+            throw new IllegalArgumentException("bridge name must be 1-15 letters, digits, '_', '.' or '-': "
+                    + network.bridge());
+        }
+        this.bridge = network.bridge();
+        this.cidr = Ipv4Cidr.parse(network.podCidr());
+        this.ipam = new HostLocalIpam(stateDir.resolve("network").resolve(bridge), cidr);
+    }
+
+    /** A pod's place on the network. */
+    public record Attachment(String podUid, String ip, Path netns, String hostVeth) {
+    }
+
+    public String bridge() {
+        return bridge;
+    }
+
+    public Ipv4Cidr cidr() {
+        return cidr;
+    }
+
+    public String gatewayIp() {
+        return Ipv4Cidr.format(cidr.gateway());
+    }
+
+    /** The network namespace name of a pod: {@code berth-<bridge>-<pod uid>}. */
+    public String netnsName(String podUid) {
+        return "berth-" + bridge + "-" + podUid;
+    }
+
+    /** The host end of a pod's veth pair: {@code bv} and 12 hex digits of a hash of bridge and uid (≤ 15 chars). */
+    public String hostVeth(String podUid) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((bridge + "/" + podUid).getBytes(StandardCharsets.UTF_8));
+            return "bv" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Creates the bridge with the gateway address, switches IPv4 forwarding on and lets the bridge's traffic through
+     * a dropping {@code FORWARD} chain. Idempotent.
+     */
+    public void ensureBridge() {
+        if (bridgeReady) {
+            return;
+        }
+        synchronized (bridgeLock) {
+            if (bridgeReady) {
+                return;
+            }
+            if (!linkExists(bridge)) {
+                ip("create bridge " + bridge, "link", "add", "name", bridge, "type", "bridge");
+            }
+            String gateway = gatewayIp() + "/" + cidr.prefix();
+            String addresses = ip("read the addresses of bridge " + bridge, "-4", "-o", "addr", "show", "dev", bridge);
+            if (!addresses.contains(" " + gateway + " ")) {
+                ip("give bridge " + bridge + " the address " + gateway, "addr", "add", gateway, "dev", bridge);
+            }
+            ip("bring bridge " + bridge + " up", "link", "set", "dev", bridge, "up");
+            enableForwarding();
+            Forwarding.allow(bridge);
+            bridgeReady = true;
+        }
+    }
+
+    /**
+     * Puts the pod on the network: its namespace, veth pair, address and routes. Returns what exists when the pod is
+     * already attached; repairs a half-done attachment (an agent killed mid-way). On failure nothing is left behind.
+     */
+    public Attachment attach(String podUid) {
+        ensureBridge();
+        String ns = netnsName(podUid);
+        String veth = hostVeth(podUid);
+        String ip = ipam.allocate(podUid);
+        try {
+            if (!Files.exists(NETNS_DIR.resolve(ns))) {
+                ip("create network namespace " + ns, "netns", "add", ns);
+            }
+            if (!complete(ns, veth, ip)) {
+                if (linkExists(veth)) {
+                    ip("remove the stale veth " + veth, "link", "del", "dev", veth);
+                }
+                Commands.run(List.of("ip", "-n", ns, "link", "del", "dev", "eth0"), TIMEOUT);
+                ip("create the veth pair " + veth, "link", "add", "name", veth, "type", "veth",
+                        "peer", "name", "eth0", "netns", ns);
+                ip("attach " + veth + " to bridge " + bridge, "link", "set", "dev", veth, "master", bridge, "up");
+                ip("address the pod's eth0", "-n", ns, "addr", "add", ip + "/" + cidr.prefix(), "dev", "eth0");
+                ip("bring the pod's eth0 up", "-n", ns, "link", "set", "dev", "eth0", "up");
+                ip("bring the pod's lo up", "-n", ns, "link", "set", "dev", "lo", "up");
+                ip("route the pod through " + gatewayIp(), "-n", ns, "route", "replace", "default",
+                        "via", gatewayIp(), "dev", "eth0");
+            }
+            return new Attachment(podUid, ip, NETNS_DIR.resolve(ns), veth);
+        } catch (RuntimeException e) {
+            try {
+                detach(podUid);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** The pod's attachment, when it has an address and a namespace. */
+    public Optional<Attachment> find(String podUid) {
+        Path ns = NETNS_DIR.resolve(netnsName(podUid));
+        return ipam.find(podUid)
+                .filter(ip -> Files.exists(ns))
+                .map(ip -> new Attachment(podUid, ip, ns, hostVeth(podUid)));
+    }
+
+    /** Removes the pod's veth pair and namespace and releases its address. Idempotent. */
+    public void detach(String podUid) {
+        String veth = hostVeth(podUid);
+        if (linkExists(veth)) {
+            ip("remove veth " + veth, "link", "del", "dev", veth);
+        }
+        String ns = netnsName(podUid);
+        if (Files.exists(NETNS_DIR.resolve(ns))) {
+            ip("remove network namespace " + ns, "netns", "del", ns);
+        }
+        ipam.release(podUid);
+    }
+
+    /** Removes the bridge and its forwarding rules (node decommissioning and tests); pods must be detached first. */
+    public void removeBridge() {
+        synchronized (bridgeLock) {
+            Forwarding.revoke(bridge);
+            if (linkExists(bridge)) {
+                ip("remove bridge " + bridge, "link", "del", "dev", bridge);
+            }
+            bridgeReady = false;
+        }
+    }
+
+    /** The pod IP allocations (address → pod uid). */
+    public Map<String, String> allocations() {
+        return ipam.allocations();
+    }
+
+    static boolean linkExists(String name) {
+        return Commands.run(List.of("ip", "link", "show", "dev", name), TIMEOUT).ok();
+    }
+
+    private boolean complete(String ns, String veth, String ip) {
+        if (!linkExists(veth)) {
+            return false;
+        }
+        Commands.Result addr = Commands.run(List.of("ip", "-n", ns, "-4", "-o", "addr", "show", "dev", "eth0"),
+                TIMEOUT);
+        Commands.Result route = Commands.run(List.of("ip", "-n", ns, "route", "show", "default"), TIMEOUT);
+        return addr.ok() && addr.stdout().contains(" " + ip + "/" + cidr.prefix() + " ")
+                && route.ok() && route.stdout().contains("via " + gatewayIp() + " ");
+    }
+
+    private static void enableForwarding() {
+        try {
+            if (!Files.readString(IP_FORWARD).strip().equals("1")) {
+                Files.writeString(IP_FORWARD, "1");
+                log.info("switched IPv4 forwarding on (net.ipv4.ip_forward=1): pods reach other nodes' bridges");
+            }
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot switch IPv4 forwarding on: " + e.getMessage(), e);
+        }
+    }
+
+    static String ip(String what, String... args) {
+        List<String> argv = new ArrayList<>(args.length + 1);
+        argv.add("ip");
+        argv.addAll(List.of(args));
+        return Commands.check(what, argv, TIMEOUT);
+    }
+}

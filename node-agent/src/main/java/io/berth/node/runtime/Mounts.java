@@ -1,0 +1,75 @@
+package io.berth.node.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Mount table look-ups and unmounting, for the namespace pins and the pod's {@code /dev/shm}. Thread safe. */
+final class Mounts {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private Mounts() {
+    }
+
+    /** True when something is mounted on {@code path} in the agent's mount namespace. */
+    static boolean isMountPoint(Path path) {
+        String target = canonical(path);
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] fields = line.split(" ");
+                if (fields.length > 4 && PodCgroups.unescape(fields[4]).equals(target)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot read the mount table: " + e.getMessage(), e);
+        }
+    }
+
+    /** Unmounts everything stacked on {@code path}; nothing mounted is fine. */
+    static void unmount(Path path) {
+        for (int i = 0; i < 8 && isMountPoint(path); i++) {
+            Commands.Result r = Commands.run(List.of("umount", canonical(path)), TIMEOUT);
+            if (!r.ok() && isMountPoint(path)) {
+                throw new RuntimeFailure("cannot unmount " + path + ": " + r.message());
+            }
+        }
+    }
+
+    /** The path as the mount table spells it: absolute, symlinks in its parent resolved. */
+    static String canonical(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        try {
+            return parent == null ? abs.toString() : parent.toRealPath().resolve(abs.getFileName()).toString();
+        } catch (IOException e) {
+            return abs.toString();
+        }
+    }
+
+    /** Deletes a directory tree, refusing when anything in it is still mounted (a pin, the pod's shm). */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<Path> paths = walk.sorted(Comparator.reverseOrder()).toList();
+            for (Path p : paths) {
+                if (isMountPoint(p)) {
+                    throw new RuntimeFailure("refusing to delete " + dir + ": " + p + " is still mounted");
+                }
+            }
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot delete " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
