@@ -392,6 +392,9 @@ final class PodWorker {
     }
 
     private static String hostname(Pod p) {
+        if (Boolean.TRUE.equals(p.getSpec().getHostNetwork())) {
+            return p.getSpec().getNodeName(); // host-network pods see the node's name, as in Kubernetes
+        }
         String h = p.getSpec().getHostname();
         return h == null || h.isEmpty() ? p.getMetadata().getName() : h;
     }

@@ -50,6 +50,8 @@ public final class RuncRuntime implements ContainerRuntime {
     private final List<String> privilegedCapabilities = OciSpec.boundingCapabilities();
     private final StripedLocks podLocks = new StripedLocks();
     private final StripedLocks containerLocks = new StripedLocks();
+    /** Running containers as last read, so a poll of a container that still runs spawns no runc. */
+    private final java.util.Map<String, ContainerState> running = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param runtime     runc and conmon binaries, runc's root, the cgroup parent, the log size limit
@@ -207,7 +209,20 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public Optional<ContainerState> inspect(String containerId) {
-        return runc.state(checkId("container id", containerId)).map(states::from);
+        String id = checkId("container id", containerId);
+        ContainerState cached = running.get(id);
+        // still running when conmon wrote no exit file and the container's init process lives: no runc needed
+        if (cached != null && !java.nio.file.Files.exists(conmon.exitFile(id))
+                && ProcessHandle.of(cached.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+            return Optional.of(cached);
+        }
+        Optional<ContainerState> state = runc.state(id).map(states::from);
+        if (state.isPresent() && state.get().running() && state.get().pid() > 0) {
+            running.put(id, state.get());
+        } else {
+            running.remove(id);
+        }
+        return state;
     }
 
     @Override
@@ -228,6 +243,7 @@ public final class RuncRuntime implements ContainerRuntime {
     @Override
     public void removeContainer(String containerId, boolean force) {
         String id = checkId("container id", containerId);
+        running.remove(id);
         containerLocks.locked(id, () -> {
             Optional<JsonNode> state = runc.state(id);
             if (state.isPresent() && "running".equals(state.get().path("status").asString())) {
