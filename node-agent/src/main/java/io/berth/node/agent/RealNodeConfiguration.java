@@ -9,6 +9,7 @@ import io.berth.node.pods.ContainerPlanner;
 import io.berth.node.pods.LogPaths;
 import io.berth.node.pods.PodWorkers;
 import io.berth.node.pods.RuntimeLauncher;
+import io.berth.node.pods.UnmanagedWorkloads;
 import io.berth.node.registration.NodeCredentialStore;
 import io.berth.node.registration.NodeRegistrar;
 import io.berth.node.runtime.ContainerRuntime;
@@ -34,6 +35,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The real node: registration (bootstrap token → node credential, stored), the Node and its Lease, the conmon + runc
@@ -43,6 +47,8 @@ import java.util.Map;
 @Configuration(proxyBeanMethods = false)
 @Conditional(SimulatedMode.Off.class)
 class RealNodeConfiguration {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RealNodeConfiguration.class);
 
     @Bean
     NodeIdentity nodeIdentity(NodeProperties props, @Value("${berth.pki.dir:.berth/pki}") Path pkiDir) {
@@ -109,6 +115,30 @@ class RealNodeConfiguration {
         RuntimeLauncher launcher = new RuntimeLauncher(runtime, images, volumes, logs, () -> node, sources, 1024);
         return new PodWorkers(client, id.name(), props.address(), runtime, launcher, logs, description::capacity,
                 props.runtime().backoffInitial(), props.runtime().backoffMax(), Clock.systemUTC());
+    }
+
+    /** Every {@code unmanagedCheck}, once the pod list was reconciled: strangers in runc's root or the pod cgroups. */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService unmanagedWorkloadChecks(ContainerRuntime runtime, PodWorkers pods,
+                                                     NodeLifecycle lifecycle, NodeProperties props) {
+        UnmanagedWorkloads check = new UnmanagedWorkloads(runtime, pods::knownPodUids, lifecycle::setCondition,
+                pods.nodeEvents(), props.runtime().unmanagedAction(), Clock.systemUTC());
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "unmanaged-workloads");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = props.runtime().unmanagedCheck().toMillis();
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                if (pods.knownPodUids() != null) {
+                    check.check();
+                }
+            } catch (RuntimeException e) {
+                log.warn("checking for unmanaged workloads failed: {}", e.getMessage());
+            }
+        }, Math.min(every, 5000), every, TimeUnit.MILLISECONDS);
+        return timer;
     }
 
     /** Ready once the Node is registered and the pod informer has listed. */

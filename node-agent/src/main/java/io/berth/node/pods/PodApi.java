@@ -121,6 +121,27 @@ final class PodApi implements PodContext.StatusWriter, PodContext.EventRecorder 
         });
     }
 
+    /** Records a Warning Event about this node (in {@code default}, where the kubelet puts node events). */
+    void recordNode(String reason, String message) {
+        eventThread.execute(() -> {
+            String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+            try {
+                client.v1().events().inNamespace("default").resource(new EventBuilder()
+                        .withNewMetadata().withName(nodeName + "." + UUID.randomUUID().toString().substring(0, 13))
+                        .withNamespace("default").endMetadata()
+                        .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Node")
+                                .withName(nodeName).withUid(nodeName).build())
+                        .withType("Warning").withReason(reason).withMessage(message)
+                        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                        .withNewSource().withComponent("kubelet").withHost(nodeName).endSource()
+                        .withReportingComponent("kubelet").withReportingInstance(nodeName)
+                        .build()).create();
+            } catch (RuntimeException e) {
+                log.debug("node event {} not recorded: {}", reason, e.getMessage());
+            }
+        });
+    }
+
     /** Deletes the pod for good once its containers are gone: grace 0, only this uid. */
     void finishDeletion(Pod pod) {
         String body = Json.writeString(Map.of("apiVersion", "v1", "kind", "DeleteOptions", "gracePeriodSeconds", 0,

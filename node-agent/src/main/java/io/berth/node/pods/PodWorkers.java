@@ -62,6 +62,7 @@ public final class PodWorkers implements PodLocator, AutoCloseable {
     private final AtomicInteger threads = new AtomicInteger();
     private volatile SharedIndexInformer<Pod> informer;
     private volatile Map<String, List<ContainerState>> adoptable = Map.of();
+    private volatile boolean orphansRemoved;
 
     public PodWorkers(KubernetesClient client, String nodeName, String nodeAddress, ContainerRuntime runtime,
                       ContainerLauncher launcher, LogPaths logs, Supplier<Map<String, Quantity>> allocatable,
@@ -130,6 +131,16 @@ public final class PodWorkers implements PodLocator, AutoCloseable {
         return pods.values().stream().map(l -> l.worker.pod())
                 .filter(p -> p.getMetadata().getNamespace().equals(namespace) && p.getMetadata().getName().equals(name))
                 .findFirst();
+    }
+
+    /** The uids of every pod the agent works on (terminating ones too); null until the first list was reconciled. */
+    public Set<String> knownPodUids() {
+        return orphansRemoved ? Set.copyOf(pods.keySet()) : null;
+    }
+
+    /** Warning Events about this node. */
+    public UnmanagedWorkloads.NodeEvents nodeEvents() {
+        return api::recordNode;
     }
 
     @Override
@@ -258,6 +269,7 @@ public final class PodWorkers implements PodLocator, AutoCloseable {
             }
         }
         adoptable = Map.of();
+        orphansRemoved = true;
         // directories (volumes, logs) of pods that went away while the agent was down
         try (var dirs = java.nio.file.Files.list(logs.podsDir())) {
             for (java.nio.file.Path dir : dirs.toList()) {

@@ -42,6 +42,15 @@ public interface ContainerRuntime {
     /** Removes a stopped container (runc state, bundle); kills it first when {@code force}. Logs are kept. */
     void removeContainer(String containerId, boolean force);
 
+    /**
+     * Processes inside this runtime's pod cgroups that belong to none of its containers: pids in a pod's own cgroup
+     * (beside its containers' cgroups, other than the pod's pause process) or in the cgroup of a pod it has no
+     * sandbox for. Someone put them there by hand.
+     */
+    default List<Long> unmanagedProcesses() {
+        return List.of();
+    }
+
     /** Runs {@code command} in the running container ({@code runc exec}), waits at most {@code timeout}. */
     ExecResult exec(String containerId, List<String> command, Duration timeout);
 

@@ -226,6 +226,55 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     @Override
+    public List<Long> unmanagedProcesses() {
+        Path node = cgroups.dir("pids", cgroups.nodePath());
+        if (!java.nio.file.Files.isDirectory(node)) {
+            return List.of();
+        }
+        java.util.Map<String, Sandbox> known = new java.util.HashMap<>();
+        for (Sandbox s : listSandboxes()) {
+            known.put(s.podUid(), s);
+        }
+        List<Long> strays = new java.util.ArrayList<>();
+        try (var pods = java.nio.file.Files.list(node)) {
+            for (Path pod : pods.filter(java.nio.file.Files::isDirectory).toList()) {
+                String name = pod.getFileName().toString();
+                if (!name.startsWith("pod")) {
+                    continue;
+                }
+                Sandbox sandbox = known.get(name.substring(3));
+                if (sandbox == null) {
+                    try (var all = java.nio.file.Files.walk(pod)) {
+                        for (Path procs : all.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
+                            strays.addAll(pids(procs));
+                        }
+                    }
+                    continue;
+                }
+                long pause = sandbox.pidns() == null ? -1
+                        : PodNamespaces.pause(sandbox.pidns()).map(ProcessHandle::pid).orElse(-1L);
+                for (long pid : pids(pod.resolve("cgroup.procs"))) {
+                    if (pid != pause) {
+                        strays.add(pid);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            return strays;
+        }
+        return strays;
+    }
+
+    private static List<Long> pids(Path procs) {
+        try {
+            return java.nio.file.Files.readAllLines(procs).stream().map(String::strip).filter(l -> !l.isEmpty())
+                    .map(Long::parseLong).toList();
+        } catch (java.io.IOException | NumberFormatException e) {
+            return List.of();
+        }
+    }
+
+    @Override
     public List<ContainerState> listContainers() {
         return runc.list().stream().map(states::from).toList();
     }
