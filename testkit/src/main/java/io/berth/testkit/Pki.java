@@ -98,7 +98,7 @@ public final class Pki {
     }
 
     /** The repository's {@code bin/berth}, found by walking up from the working directory. */
-    static Path launcher() {
+    public static Path launcher() {
         Path start = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
         for (Path dir = start; dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve("bin").resolve("berth");

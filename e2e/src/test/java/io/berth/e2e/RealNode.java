@@ -1,0 +1,123 @@
+package io.berth.e2e;
+
+import io.berth.testkit.ClusterHarness;
+import io.berth.testkit.NodeAgentHandle;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One real node for the end-to-end tests of this JVM: a node agent that registered with a bootstrap token and runs
+ * pods as conmon + runc containers on its own bridge ({@value #BRIDGE}, pods in {@value #POD_CIDR}). Needs root
+ * (CI runs as root); a developer without it skips these tests. Back-off starts at 2 s so crash loops show in
+ * seconds.
+ */
+final class RealNode {
+
+    static final String NAME = "e2e-real";
+    static final String BRIDGE = "be2e0";
+    static final String POD_CIDR = "10.251.0.0/24";
+
+    private static NodeAgentHandle agent;
+    private static Path home;
+
+    private RealNode() {
+    }
+
+    /** Skips the calling test unless this JVM can run containers. */
+    static void assumeRoot() {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        Assumptions.assumeTrue(root, "real containers need root (runc, network namespaces, cgroups)");
+    }
+
+    static synchronized NodeAgentHandle get() {
+        assumeRoot();
+        if (agent == null) {
+            ClusterHarness cluster = SharedCluster.get();
+            NodeCredentials.ensureBootstrapToken(cluster);
+            try {
+                home = Files.createTempDirectory("berth-e2e-node-");
+                Path token = home.resolve("bootstrap-token");
+                Files.writeString(token, NodeCredentials.BOOTSTRAP + "\n");
+                agent = cluster.startNodeAgent(NAME, Map.of(
+                        "berth.node.bootstrap-token-file", token.toString(),
+                        "berth.node.state-dir", stateDir().toString(),
+                        "berth.node.network.bridge", BRIDGE,
+                        "berth.node.network.pod-cidr", POD_CIDR,
+                        "berth.node.runtime.runc-root", home.resolve("runc").toString(),
+                        "berth.node.runtime.cgroup-parent", "berth-e2e",
+                        "berth.node.runtime.backoff-initial", "2s",
+                        "berth.node.runtime.unmanaged-check", "2s"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            NodeAgentHandle started = agent;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "berth-e2e-node"));
+        }
+        return agent;
+    }
+
+    /** The agent's state directory, as {@code bin/berth} lays it out ({@code <home>/node/<name>}). */
+    static Path stateDir() {
+        return home.resolve("node").resolve(NAME);
+    }
+
+    /** The folder standing in for {@code $BERTH_HOME} (for {@code bin/berth image load}). */
+    static Path home() {
+        return home;
+    }
+
+    static Path runcRoot() {
+        return home.resolve("runc");
+    }
+
+    /** A namespace with its {@code default} ServiceAccount (what the controller-manager will create later). */
+    static void namespace(KubernetesClient client, String name) {
+        try {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata()
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+        try {
+            client.serviceAccounts().inNamespace(name).resource(new ServiceAccountBuilder().withNewMetadata()
+                    .withName("default").endMetadata().build()).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    /** Waits until the pod reaches {@code phase} (or Ready with "Ready"). */
+    static Pod await(KubernetesClient client, String ns, String name, String phaseOrReady, Duration timeout) {
+        Pod[] last = new Pod[1];
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+            Pod p = client.pods().inNamespace(ns).withName(name).get();
+            last[0] = p;
+            if (p == null || p.getStatus() == null) {
+                return false;
+            }
+            if ("Ready".equals(phaseOrReady)) {
+                return p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+            }
+            return phaseOrReady.equals(p.getStatus().getPhase());
+        });
+        return last[0];
+    }
+}

@@ -1,0 +1,198 @@
+package io.berth.e2e;
+
+import io.berth.testkit.Kubectl;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What a container on a real node is: its own hostname and PID namespace, the user, capabilities, no_new_privs,
+ * memory limit and read-only root its securityContext asks for; restarts with growing back-off and the restart
+ * policies; liveness; init containers in order; configMap volumes, secret env vars and the ServiceAccount token;
+ * {@code kubectl exec} with output and exit code.
+ */
+class RealNodeContainersTest {
+
+    private static final String NS = "real-containers";
+    private static KubernetesClient client;
+    private static Kubectl kubectl;
+
+    @BeforeAll
+    static void setUp() {
+        RealNode.get();
+        client = SharedCluster.client();
+        kubectl = new Kubectl(SharedCluster.get().kubeconfig());
+        RealNode.namespace(client, NS);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (client != null) {
+            client.pods().inNamespace(NS).withGracePeriod(0).delete();
+            client.close();
+        }
+        if (kubectl != null) {
+            kubectl.close();
+        }
+    }
+
+    private static PodBuilder pod(String name, String restartPolicy, String script) {
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+                .withNewSpec().withNodeName(RealNode.NAME).withRestartPolicy(restartPolicy)
+                .withTerminationGracePeriodSeconds(1L)
+                .addNewContainer().withName("main").withImage("host").withCommand("sh", "-c", script).endContainer()
+                .endSpec();
+    }
+
+    private static String logs(String pod, String... more) {
+        List<String> args = new ArrayList<>(List.of("logs", "-n", NS, pod));
+        args.addAll(List.of(more));
+        return kubectl.run(args.toArray(String[]::new)).orThrow().stdout();
+    }
+
+    @Test
+    void aContainerHasItsOwnHostnameAndPidNamespaceAndTheSecurityContextItAskedFor() throws Exception {
+        Pod p = pod("isolated", "Always", "echo hostname=$(hostname); echo pid=$$;"
+                + " grep -E '^(Uid|CapEff|NoNewPrivs):' /proc/self/status;"
+                + " if touch /written 2>/dev/null; then echo root=writable; else echo root=read-only; fi;"
+                + " sleep 3600")
+                .editSpec().editFirstContainer()
+                .withNewSecurityContext().withRunAsUser(1000L).withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true).withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext()
+                .withNewResources().withLimits(Map.of("memory", new Quantity("64Mi"))).endResources()
+                .endContainer().endSpec().build();
+        client.pods().inNamespace(NS).resource(p).create();
+        Pod running = RealNode.await(client, NS, "isolated", "Running", Duration.ofSeconds(60));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(logs("isolated")).contains("root="));
+        String out = logs("isolated");
+        assertThat(out).contains("hostname=isolated", "pid=1", "root=read-only");
+        assertThat(out).containsPattern("Uid:\\s+1000\\s+1000\\s+1000\\s+1000");
+        assertThat(out).containsPattern("CapEff:\\s+0000000000000000");
+        assertThat(out).containsPattern("NoNewPrivs:\\s+1");
+
+        String containerId = running.getStatus().getContainerStatuses().get(0).getContainerID()
+                .substring("runc://".length());
+        Path limit = Path.of("/sys/fs/cgroup/memory/berth-e2e", RealNode.NAME, "pod" + running.getMetadata().getUid(),
+                containerId, "memory.limit_in_bytes");
+        assertThat(Files.readString(limit).strip()).isEqualTo(Long.toString(64L * 1024 * 1024));
+    }
+
+    @Test
+    void aFailingContainerRestartsWithGrowingBackOffAndItsPreviousLogsStayReadable() {
+        client.pods().inNamespace(NS).resource(pod("crash", "Always", "echo run $(date +%s%N); exit 1").build())
+                .create();
+        List<Instant> restarts = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Pod p = client.pods().inNamespace(NS).withName("crash").get();
+            var statuses = p.getStatus() == null ? null : p.getStatus().getContainerStatuses();
+            if (statuses == null || statuses.isEmpty()) {
+                return false;
+            }
+            int count = statuses.get(0).getRestartCount();
+            while (restarts.size() < count) {
+                restarts.add(Instant.now());
+            }
+            if (statuses.get(0).getState().getWaiting() != null) {
+                reasons.add(statuses.get(0).getState().getWaiting().getReason());
+            }
+            return count >= 3;
+        });
+        assertThat(reasons).contains("CrashLoopBackOff");
+        Duration second = Duration.between(restarts.get(0), restarts.get(1));
+        Duration third = Duration.between(restarts.get(1), restarts.get(2));
+        assertThat(third).as("the back-off doubles (2 s, then 4 s)").isGreaterThan(second.plusMillis(1000));
+        assertThat(logs("crash", "--previous")).startsWith("run ");
+    }
+
+    @Test
+    void restartPoliciesOnFailureAndNeverEndThePodAsKubernetesDoes() {
+        client.pods().inNamespace(NS).resource(pod("done", "OnFailure", "echo done; exit 0").build()).create();
+        client.pods().inNamespace(NS).resource(pod("failed", "Never", "echo failing; exit 7").build()).create();
+        Pod done = RealNode.await(client, NS, "done", "Succeeded", Duration.ofSeconds(60));
+        Pod failed = RealNode.await(client, NS, "failed", "Failed", Duration.ofSeconds(60));
+        assertThat(done.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+        assertThat(done.getStatus().getContainerStatuses().get(0).getState().getTerminated().getReason())
+                .isEqualTo("Completed");
+        var terminated = failed.getStatus().getContainerStatuses().get(0).getState().getTerminated();
+        assertThat(terminated.getExitCode()).isEqualTo(7);
+        assertThat(terminated.getReason()).isEqualTo("Error");
+        assertThat(failed.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+    }
+
+    @Test
+    void aFailingLivenessProbeRestartsTheContainer() {
+        Pod p = pod("unhealthy", "Always", "touch /tmp/healthy; sleep 2; rm /tmp/healthy; sleep 3600")
+                .editSpec().editFirstContainer().withNewLivenessProbe().withNewExec()
+                .withCommand("cat", "/tmp/healthy").endExec().withPeriodSeconds(1).withFailureThreshold(1)
+                .withTerminationGracePeriodSeconds(1L).endLivenessProbe().endContainer().endSpec().build();
+        client.pods().inNamespace(NS).resource(p).create();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Pod now = client.pods().inNamespace(NS).withName("unhealthy").get();
+            assertThat(now.getStatus().getContainerStatuses().get(0).getRestartCount()).isGreaterThanOrEqualTo(1);
+            assertThat(now.getStatus().getContainerStatuses().get(0).getLastState().getTerminated()).isNotNull();
+        });
+    }
+
+    @Test
+    void initContainersRunInOrderAndVolumesEnvAndTheServiceAccountTokenReachTheProcess() {
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("settings")
+                .endMetadata().addToData("greeting", "hello from a configMap").build()).create();
+        client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("db")
+                .endMetadata().addToStringData("password", "hunter2").build()).create();
+        Pod p = new PodBuilder().withNewMetadata().withName("inputs").withNamespace(NS).endMetadata()
+                .withNewSpec().withNodeName(RealNode.NAME).withTerminationGracePeriodSeconds(1L)
+                .addNewInitContainer().withName("first").withImage("host")
+                .withCommand("sh", "-c", "echo first >> /work/order").addNewVolumeMount().withName("work")
+                .withMountPath("/work").endVolumeMount().endInitContainer()
+                .addNewInitContainer().withName("second").withImage("host")
+                .withCommand("sh", "-c", "echo second >> /work/order").addNewVolumeMount().withName("work")
+                .withMountPath("/work").endVolumeMount().endInitContainer()
+                .addNewContainer().withName("main").withImage("host")
+                .withCommand("sh", "-c", "cat /work/order; echo password=$PASSWORD; sleep 3600")
+                .addNewEnv().withName("PASSWORD").withNewValueFrom().withNewSecretKeyRef("password", "db", false)
+                .endValueFrom().endEnv()
+                .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
+                .addNewVolumeMount().withName("settings").withMountPath("/etc/settings").endVolumeMount()
+                .endContainer()
+                .addNewVolume().withName("work").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume().withName("settings").withNewConfigMap().withName("settings").endConfigMap().endVolume()
+                .endSpec().build();
+        client.pods().inNamespace(NS).resource(p).create();
+        RealNode.await(client, NS, "inputs", "Running", Duration.ofSeconds(60));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(logs("inputs", "-c", "main")).isEqualTo("first\nsecond\npassword=hunter2\n"));
+
+        Kubectl.Result greeting = kubectl.run("exec", "-n", NS, "inputs", "--", "cat", "/etc/settings/greeting");
+        assertThat(greeting.exitCode()).isZero();
+        assertThat(greeting.stdout()).isEqualTo("hello from a configMap");
+        Kubectl.Result token = kubectl.run("exec", "-n", NS, "inputs", "--", "cat",
+                "/var/run/secrets/kubernetes.io/serviceaccount/token");
+        assertThat(token.stdout()).startsWith("eyJ");
+        assertThat(kubectl.run("exec", "-n", NS, "inputs", "--", "cat",
+                "/var/run/secrets/kubernetes.io/serviceaccount/namespace").stdout()).isEqualTo(NS);
+        Kubectl.Result failing = kubectl.run("exec", "-n", NS, "inputs", "--", "sh", "-c", "echo to-stderr >&2; exit 3");
+        assertThat(failing.exitCode()).isEqualTo(3);
+        assertThat(failing.stderr()).contains("to-stderr");
+    }
+}
