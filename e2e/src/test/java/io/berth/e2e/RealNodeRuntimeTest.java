@@ -69,9 +69,11 @@ class RealNodeRuntimeTest {
     void anOciImageLoadedWithBerthImageLoadRunsOnItsOwnRootAndAnAbsentOneIsErrImageNeverPull() throws Exception {
         Assumptions.assumeTrue(TestImages.available(), TestImages.unavailableReason());
         Path layout = TestImages.busyboxLayout(tmp.resolve("layout"), "1.0", "--config.cmd=sh");
-        Process load = new ProcessBuilder("bash", Pki.launcher().toString(), "image", "load", layout.toString(),
-                "--node", RealNode.NAME, "--reference", "e2e/busybox:1.0")
-                .redirectErrorStream(true).start();
+        ProcessBuilder loader = new ProcessBuilder("bash", Pki.launcher().toString(), "image", "load",
+                layout.toString(), "--node", RealNode.NAME, "--reference", "e2e/busybox:1.0").redirectErrorStream(true);
+        // the node's state is <BERTH_HOME>/node/<name>, as bin/berth up lays it out
+        loader.environment().put("BERTH_HOME", RealNode.home().toString());
+        Process load = loader.start();
         load.getOutputStream().close();
         String out = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(load.waitFor()).as(out).isZero();
