@@ -19,14 +19,18 @@ final class QueryValues {
         this.query = query;
     }
 
+    /** The first value; {@code ""} for a parameter without one ({@code ?follow}), null when absent. */
     String string(String name) {
         List<String> values = query.apply(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        return values.get(0) == null ? "" : values.get(0);
     }
 
     List<String> strings(String name) {
         List<String> values = query.apply(name);
-        return values == null ? List.of() : List.copyOf(values);
+        return values == null ? List.of() : values.stream().map(v -> v == null ? "" : v).toList();
     }
 
     boolean present(String name) {

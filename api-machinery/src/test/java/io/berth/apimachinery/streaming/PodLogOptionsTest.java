@@ -111,6 +111,13 @@ class PodLogOptionsTest {
     }
 
     @Test
+    void aFlagWithoutAValueIsTrueAsSpringReadsIt() {
+        List<String> noValue = Arrays.asList((String) null);
+
+        assertThat(PodLogOptions.parse(name -> name.equals("follow") ? noValue : List.of()).follow()).isTrue();
+    }
+
+    @Test
     void sinceIsTheSinceTimeOrNowMinusSinceSeconds() {
         Instant now = Instant.parse("2024-01-01T00:01:00Z");
 
