@@ -69,6 +69,16 @@ public final class ApiServiceInstance implements AutoCloseable {
         return new ApiServiceInstance(context, client, "https://127.0.0.1:" + port);
     }
 
+    /** The gateway-like client (front-proxy certificate), for requests {@link #send} does not cover (WebSockets). */
+    public HttpClient client() {
+        return client;
+    }
+
+    /** {@code https://127.0.0.1:<port>} of this replica. */
+    public String url() {
+        return url;
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

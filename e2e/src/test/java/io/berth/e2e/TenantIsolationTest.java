@@ -38,6 +38,8 @@ class TenantIsolationTest {
             Map.entry("/pods", ALL),
             Map.entry("/pods/status", READ),
             Map.entry("/pods/binding", Set.of()),
+            Map.entry("/pods/log", READ),
+            Map.entry("/pods/exec", ALL),
             Map.entry("/services", ALL),
             Map.entry("/services/status", READ),
             Map.entry("/endpoints", READ),

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Layout (paths relative to the PKI folder; keys are EC P-256, unencrypted PKCS#8 PEM, mode 0600):
  * the cluster CA and the gateway's and api-service's serving certificates; the front-proxy CA and the
  * gateway's client certificate towards the api-service; the etcd CA, etcd's serving certificate and the
- * api-service's etcd client certificate. The constants below name every file.
+ * api-service's etcd client certificate; the node agents' shared serving certificate (localhost and 127.0.0.1 only) and
+ * the api-service's client certificate towards them, both from the cluster CA. The constants below name every file.
  */
 public final class Pki {
 
@@ -36,6 +37,10 @@ public final class Pki {
     public static final String ETCD_SERVER_KEY = "etcd/server.key";
     public static final String APISERVER_ETCD_CLIENT_CERT = "apiserver-etcd-client.crt";
     public static final String APISERVER_ETCD_CLIENT_KEY = "apiserver-etcd-client.key";
+    public static final String KUBELET_SERVING_CERT = "kubelet-serving.crt";
+    public static final String KUBELET_SERVING_KEY = "kubelet-serving.key";
+    public static final String APISERVER_KUBELET_CLIENT_CERT = "apiserver-kubelet-client.crt";
+    public static final String APISERVER_KUBELET_CLIENT_KEY = "apiserver-kubelet-client.key";
 
     private static final long TIMEOUT_SECONDS = 120;
     private static Path shared;

@@ -61,7 +61,10 @@ class PkiTest {
                 new Leaf(Pki.APISERVER_CERT, Pki.CA_CERT, "berth-apiserver", List.of(SERVER_AUTH)),
                 new Leaf(Pki.FRONT_PROXY_CLIENT_CERT, Pki.FRONT_PROXY_CA_CERT, "system:berth-gateway", List.of(CLIENT_AUTH)),
                 new Leaf(Pki.ETCD_SERVER_CERT, Pki.ETCD_CA_CERT, "berth-etcd-server", List.of(SERVER_AUTH, CLIENT_AUTH)),
-                new Leaf(Pki.APISERVER_ETCD_CLIENT_CERT, Pki.ETCD_CA_CERT, "berth-api-service", List.of(CLIENT_AUTH)));
+                new Leaf(Pki.APISERVER_ETCD_CLIENT_CERT, Pki.ETCD_CA_CERT, "berth-api-service", List.of(CLIENT_AUTH)),
+                new Leaf(Pki.KUBELET_SERVING_CERT, Pki.CA_CERT, "berth-kubelet-serving", List.of(SERVER_AUTH)),
+                new Leaf(Pki.APISERVER_KUBELET_CLIENT_CERT, Pki.CA_CERT, "system:berth-apiserver-kubelet-client",
+                        List.of(CLIENT_AUTH)));
     }
 
     @ParameterizedTest
@@ -95,8 +98,8 @@ class PkiTest {
     }
 
     @Test
-    void theServingCertificatesOfTheApiServiceAndEtcdNameLocalhostAndLoopback() throws Exception {
-        for (String cert : List.of(Pki.APISERVER_CERT, Pki.ETCD_SERVER_CERT)) {
+    void theServingCertificatesOfTheApiServiceEtcdAndTheNodeAgentsNameLocalhostAndLoopback() throws Exception {
+        for (String cert : List.of(Pki.APISERVER_CERT, Pki.ETCD_SERVER_CERT, Pki.KUBELET_SERVING_CERT)) {
             assertThat(sans(cert)).as(cert).containsExactlyInAnyOrder(List.of(DNS_NAME, "localhost"), List.of(IP_ADDRESS, "127.0.0.1"));
         }
     }
@@ -105,7 +108,7 @@ class PkiTest {
     void keyFilesAreUnencryptedPkcs8P256KeysOnlyTheOwnerCanRead() throws IOException {
         List<Path> keys = files().stream().filter(p -> p.toString().endsWith(".key")).toList();
 
-        assertThat(keys).hasSize(9);
+        assertThat(keys).hasSize(11);
         for (Path key : keys) {
             assertThat(Files.getPosixFilePermissions(key)).as(key.toString())
                     .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -182,7 +185,7 @@ class PkiTest {
         for (Path file : files()) {
             times.put(file, Files.getLastModifiedTime(file));
         }
-        assertThat(times).hasSize(18);
+        assertThat(times).hasSize(22);
         return times;
     }
 }

@@ -74,19 +74,26 @@ public final class StatusErrors {
     }
 
     public static ApiException invalid(ResourceType type, String name, List<FieldError> errors) {
-        String kind = type.kind();
+        return invalid(type.group(), type.kind(), name, errors);
+    }
+
+    /**
+     * 422 Invalid for a kind that is no resource of its own, such as the {@code PodLogOptions} of a
+     * {@code pods/log} request ({@code group} "" for the core group).
+     */
+    public static ApiException invalid(String group, String kind, String name, List<FieldError> errors) {
         String summary = errors.size() == 1 ? errors.get(0).message()
                 : "[" + errors.stream().map(FieldError::message).collect(Collectors.joining(", ")) + "]";
         StatusDetails details = new StatusDetailsBuilder()
                 .withName(name)
-                .withGroup(type.group().isEmpty() ? null : type.group())
+                .withGroup(group.isEmpty() ? null : group)
                 .withKind(kind)
                 .withCauses(errors.stream()
                         .map(e -> new StatusCause(e.field(), e.detail(), e.type()))
                         .toList())
                 .build();
         return new ApiException(status(422, "Invalid",
-                kind + (type.group().isEmpty() ? "" : "." + type.group()) + " \"" + (name == null ? "" : name)
+                kind + (group.isEmpty() ? "" : "." + group) + " \"" + (name == null ? "" : name)
                         + "\" is invalid: " + summary, details));
     }
 

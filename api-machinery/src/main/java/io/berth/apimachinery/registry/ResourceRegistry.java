@@ -122,7 +122,7 @@ public final class ResourceRegistry {
             core("namespaces", "namespace", "Namespace", false, Namespace.class, NamespaceList.class,
                     List.of("ns"), Set.of("status"), true),
             core("pods", "pod", "Pod", true, Pod.class, PodList.class,
-                    List.of("po"), Set.of("status", "binding"), true).withCategories("all"),
+                    List.of("po"), Set.of("status", "binding", "log", "exec"), true).withCategories("all"),
             core("nodes", "node", "Node", false, Node.class, NodeList.class,
                     List.of("no"), Set.of("status", "token"), true),
             core("services", "service", "Service", true, Service.class, ServiceList.class,

@@ -25,6 +25,13 @@ class RequestInfoTest {
                 new Case("GET", "/api/v1/namespaces/ns/pods/p", null, true, "get", "", "ns", "pods", "p", ""),
                 new Case("PUT", "/api/v1/namespaces/ns/pods/p/status", null, true, "update", "", "ns", "pods", "p", "status"),
                 new Case("POST", "/api/v1/namespaces/ns/pods/p/binding", null, true, "create", "", "ns", "pods", "p", "binding"),
+                new Case("GET", "/api/v1/namespaces/ns/pods/p/log", null, true, "get", "", "ns", "pods", "p",
+                        "log"),
+                // the WebSocket handshake: get here, and the gateway asks for create as well (AuthorizationFilter)
+                new Case("GET", "/api/v1/namespaces/ns/pods/p/exec", null, true, "get", "", "ns", "pods", "p",
+                        "exec"),
+                new Case("POST", "/api/v1/namespaces/ns/pods/p/exec", null, true, "create", "", "ns", "pods", "p",
+                        "exec"),
                 new Case("PATCH", "/apis/apps/v1/namespaces/ns/deployments/d/scale", null, true, "patch", "apps", "ns",
                         "deployments", "d", "scale"),
                 new Case("DELETE", "/api/v1/namespaces/ns/configmaps", null, true, "deletecollection", "", "ns",

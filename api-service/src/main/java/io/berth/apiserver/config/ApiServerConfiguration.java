@@ -10,6 +10,8 @@ import io.berth.apiserver.credentials.CredentialProperties;
 import io.berth.apiserver.credentials.Credentials;
 import io.berth.apiserver.housekeeping.Compactor;
 import io.berth.apiserver.housekeeping.EventLeases;
+import io.berth.apiserver.nodeagent.NodeAgentClient;
+import io.berth.apiserver.nodeagent.NodeAgentProperties;
 import io.berth.apiserver.openapi.OpenApiDocuments;
 import io.berth.apiserver.rest.ApiHandler;
 import io.berth.apiserver.rest.ApiMetrics;
@@ -127,12 +129,18 @@ public class ApiServerConfiguration {
         return Credentials.load(props, pki.dir(), registry, store, admission, clock);
     }
 
+    /** The client of the node agents' logs/exec endpoint; its certificate files are read here, at start. */
+    @Bean
+    NodeAgentClient nodeAgentClient(PkiProperties pki, NodeAgentProperties props) {
+        return NodeAgentClient.fromPki(pki.dir(), props);
+    }
+
     @Bean
     ApiHandler apiHandler(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Admission admission,
                           EventLeases leases, ApiServerProperties props, Clock clock, OpenApiDocuments openApi,
-                          MeterRegistry meters, Credentials credentials) {
+                          MeterRegistry meters, Credentials credentials, NodeAgentClient agents) {
         return ApiHandler.create(registry, store, caches, admission, leases, props, clock, openApi,
-                new ApiMetrics(meters), credentials);
+                new ApiMetrics(meters), credentials, agents);
     }
 
     @Bean

@@ -102,6 +102,39 @@ final class Parameters {
             "Watch for changes to the described resources and return them as a stream of add, update, and remove "
                     + "notifications. Specify resourceVersion.");
 
+    /** Parameters of {@code pods/log}: Kubernetes' PodLogOptions. */
+    static final List<Parameter> POD_LOG = List.of(
+            query("container", "string", "The container for which to stream logs. Defaults to only container if "
+                    + "there is one container in the pod."),
+            query("follow", "boolean", "Follow the log stream of the pod. Defaults to false."),
+            query("insecureSkipTLSVerifyBackend", "boolean", "insecureSkipTLSVerifyBackend indicates that the "
+                    + "apiserver should not confirm the validity of the serving certificate of the backend it is "
+                    + "connecting to. Berth refuses it: the node agent's certificate is always verified."),
+            query("limitBytes", "integer", "If set, the number of bytes to read from the server before terminating "
+                    + "the log output. This may not display a complete final line of logging, and may return "
+                    + "slightly more or slightly less than the specified limit."),
+            query("previous", "boolean", "Return previous terminated container logs. Defaults to false."),
+            query("sinceSeconds", "integer", "A relative time in seconds before the current time from which to "
+                    + "show logs. If this value precedes the time a pod was started, only logs since the pod start "
+                    + "will be returned. If this value is in the future, no logs will be returned. Only one of "
+                    + "sinceSeconds or sinceTime may be specified."),
+            query("tailLines", "integer", "If set, the number of lines from the end of the logs to show. If not "
+                    + "specified, logs are shown from the creation of the container or sinceSeconds or sinceTime"),
+            query("timestamps", "boolean", "If true, add an RFC3339 or RFC3339Nano timestamp at the beginning of "
+                    + "every line of log output. Defaults to false."));
+    /** Parameters of {@code pods/exec}: Kubernetes' PodExecOptions. */
+    static final List<Parameter> POD_EXEC = List.of(
+            query("command", "string", "Command is the remote command to execute. argv array. Not executed within "
+                    + "a shell."),
+            query("container", "string", "Container in which to execute the command. Defaults to only container if "
+                    + "there is only one container in the pod."),
+            query("stderr", "boolean", "Redirect the standard error stream of the pod for this call."),
+            query("stdin", "boolean", "Redirect the standard input stream of the pod for this call. Defaults to "
+                    + "false."),
+            query("stdout", "boolean", "Redirect the standard output stream of the pod for this call."),
+            query("tty", "boolean", "TTY if true indicates that a tty will be allocated for the exec call. Defaults "
+                    + "to false."));
+
     /** Parameters of {@code list} (and of the deprecated {@code /watch/} paths). */
     static final List<Parameter> LIST = List.of(ALLOW_WATCH_BOOKMARKS, CONTINUE, FIELD_SELECTOR, LABEL_SELECTOR,
             LIMIT, RESOURCE_VERSION, RESOURCE_VERSION_MATCH, SEND_INITIAL_EVENTS, TIMEOUT_SECONDS, WATCH);

@@ -20,9 +20,10 @@ import static io.berth.apiserver.openapi.KubernetesTypeNames.capitalize;
 /**
  * Lays out the REST paths of a resource type the way Kubernetes' OpenAPI documents do: the collection
  * ({@code list}/{@code post}/{@code deletecollection}), the item ({@code get}/{@code put}/{@code patch}/{@code delete}),
- * the all-namespaces list, the deprecated {@code /watch/} paths and the {@code status}, {@code scale} and
- * {@code binding} subresources. Every operation carries Kubernetes' {@code operationId}, {@code x-kubernetes-action}
- * and {@code x-kubernetes-group-version-kind}; only verbs the resource type serves are described.
+ * the all-namespaces list, the deprecated {@code /watch/} paths and the {@code status}, {@code scale},
+ * {@code binding}, {@code log} and {@code exec} subresources. Every operation carries Kubernetes'
+ * {@code operationId}, {@code x-kubernetes-action} and {@code x-kubernetes-group-version-kind}; only verbs the
+ * resource type serves are described.
  *
  * <p>Only JSON and YAML are advertised: Berth does not speak protobuf. Not thread safe; use one per build.
  */
@@ -34,6 +35,7 @@ final class PathBuilder {
             List.of("application/json", "application/json;stream=watch", "application/yaml");
     private static final List<String> WATCH_TYPES = List.of("application/json", "application/json;stream=watch");
     private static final List<String> ANY_TYPE = List.of("*/*");
+    private static final List<String> LOG_TYPES = List.of("text/plain", "application/json", "application/yaml");
     /** The PATCH bodies Kubernetes accepts; kubectl picks strategic merge patch for built-in kinds. */
     static final List<String> PATCH_TYPES = List.of("application/apply-patch+yaml", "application/json-patch+json",
             "application/merge-patch+json", "application/strategic-merge-patch+json");
@@ -134,10 +136,39 @@ final class PathBuilder {
             addItemOperations(path, Set.of("get", "update", "patch"), "scale of ", base + scope + kind + "Scale",
                     kind, SCALE, tag, define(Scale.class));
         }
+        addStreams(type, paths, item, base, scope, tag, scopeParams);
         if (type.hasSubresource("binding")) {
             ObjectNode path = pathItem(paths, item + "/binding", with(Parameters.name("Binding"), scopeParams));
             path.set("post", create("create binding of a " + kind, "create" + base + scope + kind + "Binding",
                     BINDING, tag, define(Binding.class)));
+        }
+    }
+
+    /**
+     * {@code pods/log} (a {@code text/plain} string) and {@code pods/exec} (a connect operation: the GET WebSocket
+     * handshake and SPDY's POST), with Kubernetes' operation ids and parameters.
+     */
+    private void addStreams(ResourceType type, ObjectNode paths, String item, String base, String scope, String tag,
+                            List<Parameters.Parameter> scopeParams) {
+        String kind = type.kind();
+        if (type.hasSubresource("log")) {
+            List<Parameters.Parameter> params = new ArrayList<>(with(Parameters.name(kind), scopeParams));
+            params.addAll(Parameters.POD_LOG);
+            pathItem(paths, item + "/log", params).set("get", new Op("read log of the specified " + kind,
+                    "read" + base + scope + kind + "Log", "get", new GroupVersionKind(type.group(), type.version(),
+                    kind), tag).stringResponse("200", "OK", LOG_TYPES).unauthorized().node);
+        }
+        if (type.hasSubresource("exec")) {
+            List<Parameters.Parameter> params = new ArrayList<>(with(Parameters.name(kind + "ExecOptions"),
+                    List.of(Parameters.NAMESPACE)));
+            params.addAll(Parameters.POD_EXEC);
+            ObjectNode path = pathItem(paths, item + "/exec", params);
+            GroupVersionKind options = new GroupVersionKind(type.group(), type.version(), kind + "ExecOptions");
+            for (String method : List.of("get", "post")) {
+                path.set(method, new Op("connect " + method.toUpperCase(java.util.Locale.ROOT)
+                        + " requests to exec of " + kind, "connect" + base + capitalize(method) + scope + kind + "Exec",
+                        "connect", options, tag).stringResponse("200", "OK", ANY_TYPE).unauthorized().node);
+            }
         }
     }
 
@@ -296,6 +327,21 @@ final class PathBuilder {
                 contentTypes.forEach(t -> content.putObject(t).set("schema", schemas.ref(definition)));
             } else {
                 response.set("schema", schemas.ref(definition));
+                ArrayNode produces = node.putArray("produces");
+                contentTypes.forEach(produces::add);
+            }
+            return this;
+        }
+
+        /** A response whose body is a plain string (a log, a connection's stream), not a defined object. */
+        Op stringResponse(String code, String description, List<String> contentTypes) {
+            ObjectNode response = node.withObjectProperty("responses").putObject(code);
+            response.put("description", description);
+            if (spec == SpecVersion.V3) {
+                ObjectNode content = response.putObject("content");
+                contentTypes.forEach(t -> content.putObject(t).putObject("schema").put("type", "string"));
+            } else {
+                response.putObject("schema").put("type", "string");
                 ArrayNode produces = node.putArray("produces");
                 contentTypes.forEach(produces::add);
             }

@@ -9,6 +9,7 @@ import io.berth.apiserver.auth.FrontProxyAuthenticator;
 import io.berth.apiserver.auth.Requester;
 import io.berth.apiserver.credentials.Credentials;
 import io.berth.apiserver.credentials.TokenRequestRules;
+import io.berth.apiserver.nodeagent.NodeAgentClient;
 import io.berth.apiserver.openapi.OpenApiDocuments;
 import io.berth.apiserver.storage.EtcdErrors;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
@@ -42,6 +43,7 @@ public final class ApiHandler {
     private final Reviews reviews;
     private final ApiMetrics metrics;
     private final Credentials credentials;
+    private final PodStreams podStreams;
 
     /** The handler over the given storage, caches and admission chain. */
     public static ApiHandler create(io.berth.apimachinery.registry.ResourceRegistry registry,
@@ -51,12 +53,13 @@ public final class ApiHandler {
                                     io.berth.apiserver.housekeeping.EventLeases leases,
                                     io.berth.apiserver.config.ApiServerProperties props,
                                     java.time.Clock clock, OpenApiDocuments openApi, ApiMetrics metrics,
-                                    Credentials credentials) {
+                                    Credentials credentials, NodeAgentClient agents) {
         return new ApiHandler(new ApiContext(registry, store, caches, admission, leases, props, clock), openApi,
-                metrics, credentials);
+                metrics, credentials, agents);
     }
 
-    ApiHandler(ApiContext ctx, OpenApiDocuments openApi, ApiMetrics metrics, Credentials credentials) {
+    ApiHandler(ApiContext ctx, OpenApiDocuments openApi, ApiMetrics metrics, Credentials credentials,
+               NodeAgentClient agents) {
         this.ctx = ctx;
         this.metrics = metrics;
         this.credentials = credentials;
@@ -66,6 +69,7 @@ public final class ApiHandler {
         this.subresources = new Subresources(ctx);
         this.watches = new Watches(ctx);
         this.reviews = new Reviews(ctx);
+        this.podStreams = new PodStreams(ctx, agents);
         this.nonResource = new NonResource(ctx, new Discovery(ctx.registry()), openApi, credentials.openId());
     }
 
@@ -139,6 +143,13 @@ public final class ApiHandler {
                     : Mono.error(methodNotAllowed());
             case "token" -> info.verb().equals("create")
                     ? token(request, info, type, format)
+                    : Mono.error(methodNotAllowed());
+            case "log" -> info.verb().equals("get")
+                    ? podStreams.log(request, info, type)
+                    : Mono.error(methodNotAllowed());
+            // GET is the WebSocket handshake; POST is SPDY's, which PodStreams refuses with a clear Status
+            case "exec" -> info.verb().equals("get") || info.verb().equals("create")
+                    ? podStreams.exec(request, info, type)
                     : Mono.error(methodNotAllowed());
             default -> Mono.error(StatusErrors.noSuchResource());
         };

@@ -114,6 +114,14 @@ final class Discovery {
                         s.put("kind", "Binding");
                         subVerbs.add("create");
                     }
+                    case "log" -> {
+                        s.put("kind", "Pod");
+                        subVerbs.add("get");
+                    }
+                    case "exec" -> {
+                        s.put("kind", "PodExecOptions");
+                        List.of("create", "get").forEach(subVerbs::add);
+                    }
                     case "token" -> {
                         s.put("group", "authentication.k8s.io");
                         s.put("version", "v1");

@@ -11,6 +11,8 @@ import io.berth.apiserver.auth.FrontProxyAuthenticator;
 import io.berth.apiserver.bootstrap.SystemNamespaces;
 import io.berth.apiserver.config.ApiServerProperties;
 import io.berth.apiserver.housekeeping.EventLeases;
+import io.berth.apiserver.nodeagent.NodeAgentClient;
+import io.berth.apiserver.nodeagent.NodeAgentProperties;
 import io.berth.apiserver.openapi.OpenApiDocuments;
 import io.berth.apiserver.rest.ApiHandler;
 import io.berth.apiserver.rest.ApiMetrics;
@@ -77,7 +79,8 @@ final class ApiFixture implements AutoCloseable {
         Credentials credentials = Credentials.load(credentialProperties, pki, registry, store, admission, clock);
         ApiHandler handler = ApiHandler.create(registry, store, caches, admission,
                 new EventLeases(client, clock, Duration.ofHours(1)), props, clock, new OpenApiDocuments(registry),
-                new ApiMetrics(new SimpleMeterRegistry()), credentials);
+                new ApiMetrics(new SimpleMeterRegistry()), credentials,
+                NodeAgentClient.fromPki(pki, new NodeAgentProperties(Duration.ofSeconds(5), Duration.ofSeconds(30))));
         UserInfo user = UserInfo.of(USER, "", List.of("system:bootstrappers", "system:authenticated"));
         http = WebTestClient.bindToRouterFunction(RouterFunctions.route(RequestPredicates.all(), handler::handle)
                         .filter((request, next) -> {

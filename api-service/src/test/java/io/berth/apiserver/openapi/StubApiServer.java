@@ -161,9 +161,19 @@ final class StubApiServer implements AutoCloseable {
                 s.put("name", t.resource() + "/" + sub);
                 s.put("singularName", "");
                 s.put("namespaced", t.namespaced());
-                s.put("kind", sub.equals("scale") ? "Scale" : sub.equals("binding") ? "Binding" : t.kind());
+                s.put("kind", switch (sub) {
+                    case "scale" -> "Scale";
+                    case "binding" -> "Binding";
+                    case "exec" -> "PodExecOptions";
+                    default -> t.kind();
+                });
                 ArrayNode subVerbs = s.putArray("verbs");
-                (sub.equals("binding") ? List.of("create") : List.of("get", "patch", "update")).forEach(subVerbs::add);
+                (switch (sub) {
+                    case "binding" -> List.of("create");
+                    case "log" -> List.of("get");
+                    case "exec" -> List.of("create", "get");
+                    default -> List.of("get", "patch", "update");
+                }).forEach(subVerbs::add);
             }
         }
         return list;

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Authorization, after authentication and the rate limits: asks the {@link ClusterAuthorizer} (in memory, no API
@@ -36,6 +37,8 @@ public final class AuthorizationFilter implements WebFilter, Ordered {
 
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 200;
     private static final String AUDIT_PATH = "/audit/v1/events";
+    /** The pod subresources whose GET opens a connection into the pod (see {@link #connectCreate}). */
+    private static final Set<String> CONNECT_SUBRESOURCES = Set.of("exec", "attach", "portforward");
 
     private final ClusterAuthorizer authorizer;
     private final ManagementPort management;
@@ -79,11 +82,35 @@ public final class AuthorizationFilter implements WebFilter, Ordered {
                 if (!result.allowed()) {
                     throw StatusErrors.forbidden(Forbidden.message(attributes, result.reason()));
                 }
+                Attributes connect = connectCreate(attributes);
+                if (connect != null) {
+                    AuthorizationResult create = authorizer.authorize(connect, fieldSelector);
+                    if (!create.allowed()) {
+                        throw StatusErrors.forbidden(Forbidden.message(connect, create.reason()));
+                    }
+                }
             } catch (ApiException e) {
                 return Errors.write(exchange, e);
             }
         }
         return chain.filter(next);
+    }
+
+    /**
+     * The second question a connect request's GET must pass, or null when there is none. The WebSocket handshake of
+     * {@code pods/exec}, {@code pods/attach} and {@code pods/portforward} is a GET, so it is authorized as
+     * {@code get}, yet it opens a shell or a tunnel into the pod, which SPDY's POST asks {@code create} for. As
+     * Kubernetes 1.35 does (feature AuthorizePodWebsocketUpgradeCreatePermission), such a GET also needs
+     * {@code create} on the same subresource, so {@code get *} never grants a shell.
+     */
+    static Attributes connectCreate(Attributes a) {
+        boolean connect = a.resourceRequest() && a.apiGroup().isEmpty() && "pods".equals(a.resource())
+                && CONNECT_SUBRESOURCES.contains(a.subresource());
+        if (!connect || !"get".equals(a.verb())) {
+            return null;
+        }
+        return new Attributes(a.user(), "create", true, a.path(), a.apiGroup(), a.apiVersion(), a.resource(),
+                a.subresource(), a.namespace(), a.name());
     }
 
     /**

@@ -13,10 +13,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Sends a watch's response headers to the client as soon as the api-service sends them. The proxy otherwise
- * commits the headers with the first chunk of body, and a watch may wait minutes for its first event while the
- * client (client-go, the JDK client) blocks waiting for the headers. An empty flush before the proxied body
- * commits them; it adds no bytes to the stream.
+ * Sends a watch's or a followed log's ({@code pods/{name}/log?follow=true}) response headers to the client as soon as
+ * the api-service sends them. The proxy otherwise commits the headers with the first chunk of body, and a watch may
+ * wait minutes for its first event, a quiet container for its next line, while the client (client-go, the JDK
+ * client) blocks waiting for the headers. An empty flush before the proxied body commits them; it adds no bytes to
+ * the stream.
  */
 public final class WatchHeadersFilter implements GlobalFilter, Ordered {
 
@@ -43,6 +44,17 @@ public final class WatchHeadersFilter implements GlobalFilter, Ordered {
 
     static boolean isWatch(ServerWebExchange exchange) {
         String watch = exchange.getRequest().getQueryParams().getFirst("watch");
-        return "true".equals(watch) || "1".equals(watch) || exchange.getRequest().getPath().value().contains("/watch/");
+        return "true".equals(watch) || "1".equals(watch) || exchange.getRequest().getPath().value().contains("/watch/")
+                || isFollowedLog(exchange);
+    }
+
+    /** A log read with {@code follow} (Kubernetes reads any value but {@code 0} and {@code false} as true). */
+    static boolean isFollowedLog(ServerWebExchange exchange) {
+        if (!exchange.getRequest().getQueryParams().containsKey("follow")) {
+            return false;
+        }
+        String follow = exchange.getRequest().getQueryParams().getFirst("follow");
+        return (follow == null || !(follow.equals("0") || follow.equalsIgnoreCase("false")))
+                && exchange.getRequest().getPath().value().endsWith("/log");
     }
 }
