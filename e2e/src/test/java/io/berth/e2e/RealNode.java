@@ -104,7 +104,7 @@ final class RealNode {
     }
 
     /** Waits until the pod reaches {@code phase} (or Ready with "Ready"). */
-    static Pod await(KubernetesClient client, String ns, String name, String phaseOrReady, Duration timeout) {
+    static Pod awaitPod(KubernetesClient client, String ns, String name, String phaseOrReady, Duration timeout) {
         Pod[] last = new Pod[1];
         await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
             Pod p = client.pods().inNamespace(ns).withName(name).get();

@@ -80,7 +80,7 @@ class RealNodeContainersTest {
                 .withNewResources().withLimits(Map.of("memory", new Quantity("64Mi"))).endResources()
                 .endContainer().endSpec().build();
         client.pods().inNamespace(NS).resource(p).create();
-        Pod running = RealNode.await(client, NS, "isolated", "Running", Duration.ofSeconds(60));
+        Pod running = RealNode.awaitPod(client, NS, "isolated", "Running", Duration.ofSeconds(60));
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(logs("isolated")).contains("root="));
         String out = logs("isolated");
@@ -128,8 +128,8 @@ class RealNodeContainersTest {
     void restartPoliciesOnFailureAndNeverEndThePodAsKubernetesDoes() {
         client.pods().inNamespace(NS).resource(pod("done", "OnFailure", "echo done; exit 0").build()).create();
         client.pods().inNamespace(NS).resource(pod("failed", "Never", "echo failing; exit 7").build()).create();
-        Pod done = RealNode.await(client, NS, "done", "Succeeded", Duration.ofSeconds(60));
-        Pod failed = RealNode.await(client, NS, "failed", "Failed", Duration.ofSeconds(60));
+        Pod done = RealNode.awaitPod(client, NS, "done", "Succeeded", Duration.ofSeconds(60));
+        Pod failed = RealNode.awaitPod(client, NS, "failed", "Failed", Duration.ofSeconds(60));
         assertThat(done.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
         assertThat(done.getStatus().getContainerStatuses().get(0).getState().getTerminated().getReason())
                 .isEqualTo("Completed");
@@ -178,7 +178,7 @@ class RealNodeContainersTest {
                 .addNewVolume().withName("settings").withNewConfigMap().withName("settings").endConfigMap().endVolume()
                 .endSpec().build();
         client.pods().inNamespace(NS).resource(p).create();
-        RealNode.await(client, NS, "inputs", "Running", Duration.ofSeconds(60));
+        RealNode.awaitPod(client, NS, "inputs", "Running", Duration.ofSeconds(60));
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(logs("inputs", "-c", "main")).isEqualTo("first\nsecond\npassword=hunter2\n"));

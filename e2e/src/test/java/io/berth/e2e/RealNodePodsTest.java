@@ -65,8 +65,8 @@ class RealNodePodsTest {
     void twoHttpServersBecomeReadyOnTheirOwnIpsAnswerFromTheHostAndLogTheirRequests() throws Exception {
         client.pods().inNamespace(NS).resource(webPod("web-a")).create();
         client.pods().inNamespace(NS).resource(webPod("web-b")).create();
-        Pod a = RealNode.await(client, NS, "web-a", "Ready", Duration.ofSeconds(60));
-        Pod b = RealNode.await(client, NS, "web-b", "Ready", Duration.ofSeconds(60));
+        Pod a = RealNode.awaitPod(client, NS, "web-a", "Ready", Duration.ofSeconds(60));
+        Pod b = RealNode.awaitPod(client, NS, "web-b", "Ready", Duration.ofSeconds(60));
 
         assertThat(a.getStatus().getPodIP()).startsWith("10.251.0.").isNotEqualTo(b.getStatus().getPodIP());
         assertThat(a.getStatus().getHostIP()).isEqualTo("127.0.0.1");
@@ -97,7 +97,7 @@ class RealNodePodsTest {
                 .withCommand("sh", "-c", "echo running preStop > /proc/1/fd/1").endExec().endPreStop().endLifecycle()
                 .endContainer().endSpec().build();
         client.pods().inNamespace(NS).resource(stubborn).create();
-        Pod running = RealNode.await(client, NS, "stubborn", "Running", Duration.ofSeconds(60));
+        Pod running = RealNode.awaitPod(client, NS, "stubborn", "Running", Duration.ofSeconds(60));
         String uid = running.getMetadata().getUid();
         long vethsBefore = run("ip", "-o", "link", "show", "master", RealNode.BRIDGE).lines().count();
 

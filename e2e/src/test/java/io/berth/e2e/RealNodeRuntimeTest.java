@@ -85,7 +85,7 @@ class RealNodeRuntimeTest {
                 .withCommand("sh", "-c", "echo busybox=$(readlink /bin/sh); test -e /usr/bin/python3 || echo"
                         + " no-host-python; sleep 3600")
                 .endContainer().endSpec().build()).create();
-        Pod oci = RealNode.await(client, NS, "oci", "Running", Duration.ofSeconds(60));
+        Pod oci = RealNode.awaitPod(client, NS, "oci", "Running", Duration.ofSeconds(60));
         assertThat(oci.getStatus().getContainerStatuses().get(0).getImageID()).startsWith("sha256:");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(kubectl.run("logs", "-n", NS, "oci").stdout())
@@ -111,7 +111,7 @@ class RealNodeRuntimeTest {
                 .addNewContainer().withName("main").withImage("host")
                 .withCommand("sh", "-c", "i=0; while true; do i=$((i+1)); echo line-$i; sleep 0.05; done")
                 .endContainer().endSpec().build()).create();
-        Pod before = RealNode.await(client, NS, "counter", "Running", Duration.ofSeconds(60));
+        Pod before = RealNode.awaitPod(client, NS, "counter", "Running", Duration.ofSeconds(60));
         String containerId = before.getStatus().getContainerStatuses().get(0).getContainerID();
         Path log = RealNode.stateDir().resolve("pods").resolve(NS + "_counter_" + before.getMetadata().getUid())
                 .resolve("main").resolve("0.log");

@@ -95,7 +95,12 @@ public final class Defaults {
         if (spec.getEnableServiceLinks() == null) {
             spec.setEnableServiceLinks(true);
         }
-        if (spec.getServiceAccountName() != null && spec.getServiceAccount() == null) {
+        // the ServiceAccount admission plugin's default: a pod runs as its namespace's "default" ServiceAccount
+        if (spec.getServiceAccountName() == null || spec.getServiceAccountName().isEmpty()) {
+            spec.setServiceAccountName(spec.getServiceAccount() == null || spec.getServiceAccount().isEmpty()
+                    ? "default" : spec.getServiceAccount());
+        }
+        if (spec.getServiceAccount() == null) {
             spec.setServiceAccount(spec.getServiceAccountName());
         }
         containers(spec.getInitContainers());

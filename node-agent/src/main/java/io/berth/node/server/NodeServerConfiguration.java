@@ -1,9 +1,11 @@
 package io.berth.node.server;
 
 import io.berth.node.pods.PodLocator;
+import io.berth.node.simulate.SimulatedMode;
 import io.berth.node.runtime.ContainerRuntime;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -27,6 +29,7 @@ import java.time.Clock;
  * Errors are Kubernetes Status bodies with their code. Needs a {@link PodLocator} and a {@link ContainerRuntime} bean.
  */
 @Configuration(proxyBeanMethods = false)
+@Conditional(SimulatedMode.Off.class)
 public class NodeServerConfiguration {
 
     @Bean

@@ -48,7 +48,7 @@ public final class ApiVolumeSources implements VolumeSources {
             if (e.getCode() == 404) {
                 return Optional.empty();
             }
-            throw new VolumeFailure("cannot read " + kind + " \"" + name + "\": " + e.getMessage(), e);
+            throw new VolumeFailure("cannot read " + kind + " \"" + name + "\": " + message(e), e);
         }
     }
 
@@ -69,8 +69,14 @@ public final class ApiVolumeSources implements VolumeSources {
                     ? Instant.now().plusSeconds(expirationSeconds) : ZonedDateTime.parse(expires).toInstant());
         } catch (KubernetesClientException e) {
             throw new VolumeFailure("MountVolume.SetUp failed for volume \"" + Volumes.SA_VOLUME
-                    + "\" : failed to fetch token: " + e.getMessage(), e);
+                    + "\" : failed to fetch token: " + message(e), e);
         }
+    }
+
+    /** The API's own words (the Status message), not fabric8's request dump. */
+    static String message(KubernetesClientException e) {
+        return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                : e.getMessage();
     }
 
     @Override
