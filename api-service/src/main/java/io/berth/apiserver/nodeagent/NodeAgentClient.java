@@ -8,7 +8,10 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
@@ -38,6 +41,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The api-service's client of the node agents' logs/exec endpoint (the kubelet API), over TLS that trusts the
@@ -51,6 +55,9 @@ public final class NodeAgentClient {
     public static final String CLIENT_KEY = "apiserver-kubelet-client.key";
     /** Larger than any frame the agent sends (32 KiB of output and the stream byte). */
     static final int MAX_FRAME = 1024 * 1024;
+    private static final String AGGREGATOR = "berth-exec-handshake";
+    private static final String CAPTURE = "berth-exec-refusal";
+    private static final int MAX_REFUSAL = 64 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(NodeAgentClient.class);
 
@@ -125,12 +132,19 @@ public final class NodeAgentClient {
     public Mono<Void> exec(URI uri, String protocol, WebSocketSession client) {
         WebsocketClientSpec spec = WebsocketClientSpec.builder().protocols(protocol)
                 .maxFramePayloadLength(MAX_FRAME).build();
-        return http.websocket(spec).uri(uri)
+        // Reactor Netty hands a refused handshake's status on, not its body (the agent's Status): the answer is
+        // aggregated and its body kept here (Netty removes the aggregator once the handshake succeeds)
+        AtomicReference<byte[]> refusalBody = new AtomicReference<>(new byte[0]);
+        return http.doOnRequest((request, connection) -> connection
+                        .addHandlerLast(AGGREGATOR, new HttpObjectAggregator(MAX_REFUSAL))
+                        .addHandlerLast(CAPTURE, new RefusalCapture(refusalBody)))
+                .websocket(spec).uri(uri)
                 .handle((in, out) -> proxy(in, out, client))
                 .then()
                 .onErrorResume(e -> {
                     ApiException error = e instanceof WebSocketClientHandshakeException refused
-                            ? handshakeRefusal(refused) : unreachable("error dialing backend", uri, e);
+                            ? handshakeRefusal(refused, refusalBody.get())
+                            : unreachable("error dialing backend", uri, e);
                     byte[] json = Json.write(error.status());
                     return client.send(Mono.just(client.binaryMessage(f -> f.wrap(
                                     RemoteCommand.frame(RemoteCommand.ERROR, json, 0, json.length)))))
@@ -192,12 +206,28 @@ public final class NodeAgentClient {
         return StatusErrors.internal("the node agent answered " + code + (text.isEmpty() ? "" : ": " + text));
     }
 
-    private static ApiException handshakeRefusal(WebSocketClientHandshakeException e) {
-        if (e.response() instanceof FullHttpResponse full) {
-            return refusal(full.status().code(), ByteBufUtil.getBytes(full.content()));
+    private static ApiException handshakeRefusal(WebSocketClientHandshakeException e, byte[] body) {
+        if (e.response() == null) {
+            return StatusErrors.internal("the node agent refused the exec: " + e.getMessage());
         }
-        return StatusErrors.internal("the node agent refused the exec: "
-                + (e.response() == null ? e.getMessage() : e.response().status().toString()));
+        return refusal(e.response().status().code(), body);
+    }
+
+    /** Keeps the body of a handshake answer that is not 101 Switching Protocols. */
+    private static final class RefusalCapture extends ChannelInboundHandlerAdapter {
+        private final AtomicReference<byte[]> body;
+
+        RefusalCapture(AtomicReference<byte[]> body) {
+            this.body = body;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof FullHttpResponse response && response.status().code() != 101) {
+                body.set(ByteBufUtil.getBytes(response.content()));
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     private static ApiException unreachable(String verb, URI uri, Throwable e) {

@@ -58,19 +58,27 @@ final class PodStreams {
                 });
     }
 
-    /** {@code GET} (WebSocket) {@code pods/{name}/exec} with Kubernetes' PodExecOptions; POST is SPDY's. */
+    /**
+     * {@code GET} (WebSocket) {@code pods/{name}/exec} with Kubernetes' PodExecOptions. A request without a WebSocket
+     * upgrade (SPDY's POST) is checked like one, then refused with 400: a client whose WebSocket upgrade was refused
+     * falls back to SPDY (client-go does), so it reads the real reason, such as a container still waiting to start.
+     */
     Mono<ServerResponse> exec(ServerRequest request, RequestInfo info, ResourceType pods) {
-        if (!Watches.isWebSocket(request)) {
-            throw StatusErrors.badRequest("Upgrade request required: Berth serves exec only over WebSocket "
-                    + "(subprotocol " + String.join(" or ", RemoteCommand.PROTOCOLS) + "); SPDY is not supported. "
-                    + "kubectl 1.30 and later use WebSocket unless KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false");
-        }
         PodExecOptions options = PodExecOptions.parse(query(request)).validate();
+        boolean webSocket = Watches.isWebSocket(request);
         List<String> offered = request.headers().header("Sec-WebSocket-Protocol");
-        String protocol = RemoteCommand.negotiate(offered).orElseThrow(() -> StatusErrors.badRequest(
+        String protocol = webSocket ? RemoteCommand.negotiate(offered).orElseThrow(() -> StatusErrors.badRequest(
                 "requested protocol(s) are not supported: " + RemoteCommand.offeredProtocols(offered)
-                        + "; supports " + RemoteCommand.PROTOCOLS));
+                        + "; supports " + RemoteCommand.PROTOCOLS)) : null;
         return target(info, pods, options.container(), PodConnections::checkRunning)
+                .doOnNext(target -> {
+                    if (!webSocket) {
+                        throw StatusErrors.badRequest("Upgrade request required: Berth serves exec only over "
+                                + "WebSocket (subprotocol " + String.join(" or ", RemoteCommand.PROTOCOLS)
+                                + "); SPDY is not supported. kubectl 1.30 and later use WebSocket unless "
+                                + "KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false");
+                    }
+                })
                 .map(t -> URI.create(t.url("/exec/", info, options.agentQuery()).toString()
                         .replaceFirst("^https:", "wss:")))
                 .flatMap(agent -> ServerResponse.ok().build((exchange, context) ->

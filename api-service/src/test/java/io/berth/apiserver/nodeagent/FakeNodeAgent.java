@@ -70,6 +70,9 @@ final class FakeNodeAgent implements AutoCloseable {
                             return response.header("Content-Type", "text/plain")
                                     .sendString(body, StandardCharsets.UTF_8);
                         })
+                        // the container went away between the api-service's check and the agent's: refused
+                        .get("/exec/team/gone/c", (request, response) -> response.status(HttpResponseStatus.NOT_FOUND)
+                                .header("Content-Type", "application/json").sendString(Mono.just(NOT_FOUND)))
                         .ws("/exec/{namespace}/{pod}/{container}", (in, out) -> {
                             // the WebSocket operations are the upgraded request: its URI is there
                             QueryStringDecoder uri = new QueryStringDecoder(((HttpServerRequest) in).uri());

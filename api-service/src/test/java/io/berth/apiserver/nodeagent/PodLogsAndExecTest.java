@@ -165,6 +165,9 @@ class PodLogsAndExecTest {
         assertThat(handshake(PODS + "pending/exec?command=ls", "v5.channel.k8s.io")).isEqualTo(400);
         assertThat(handshake(PODS + "web/exec?stdout=true", "v5.channel.k8s.io")).isEqualTo(400);
         assertThat(handshake(PODS + "web/exec?command=ls", "v3.channel.k8s.io")).isEqualTo(400);
+        // a client whose upgrade was refused falls back to SPDY: the refusal of SPDY says why exec cannot run first
+        assertStatus(api.send("POST", PODS + "creating/exec?command=ls", null, null, "admin", ADMIN), 400,
+                "BadRequest", "container \"c\" in pod \"creating\" is waiting to start: ContainerCreating");
         HttpResponse<String> spdy = api.send("POST", PODS + "web/exec?command=ls", null, null, "admin", ADMIN);
         assertStatus(spdy, 400, "BadRequest", "Upgrade request required: Berth serves exec only over WebSocket "
                 + "(subprotocol v5.channel.k8s.io or v4.channel.k8s.io); SPDY is not supported. kubectl 1.30 and "
@@ -181,6 +184,19 @@ class PodLogsAndExecTest {
         assertThat(frames.messages.get(0)[0]).isEqualTo((byte) 3);
         assertThat(status.path("code").asInt()).isEqualTo(500);
         assertThat(status.path("message").asString()).contains("error dialing backend \"wss://127.0.0.1:");
+    }
+
+    @Test
+    void anAgentsRefusalIsReportedOnTheErrorStreamWithItsStatus() throws Exception {
+        Frames frames = new Frames();
+        exec(PODS + "gone/exec?command=ls", frames, "v5.channel.k8s.io");
+
+        assertThat(frames.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+        byte[] first = frames.messages.get(0);
+        assertThat(first[0]).isEqualTo((byte) 3);
+        JsonNode status = Json.tree(Arrays.copyOfRange(first, 1, first.length));
+        assertThat(status.path("code").asInt()).isEqualTo(404);
+        assertThat(status.path("message").asString()).isEqualTo("container \"c\" not found in pod \"gone\"");
     }
 
     private HttpRequest.Builder request(String path) {

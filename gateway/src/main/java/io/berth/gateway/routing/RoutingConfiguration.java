@@ -49,6 +49,12 @@ public class RoutingConfiguration {
                 .build();
     }
 
+    /** exec, attach and port-forward WebSockets: the api-service's handshake before the client's. */
+    @Bean
+    ConnectUpgradeFilter connectUpgradeFilter(HttpClient gatewayHttpClient) {
+        return new ConnectUpgradeFilter(gatewayHttpClient);
+    }
+
     @Bean
     ReadinessProbe readinessProbe(ApiServerInstances instances, HttpClient gatewayHttpClient) {
         return new ReadinessProbe(instances, ReadinessProbe.readyz(gatewayHttpClient, PROBE_INTERVAL),
