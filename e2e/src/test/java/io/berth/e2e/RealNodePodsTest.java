@@ -81,7 +81,7 @@ class RealNodePodsTest {
         }
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             Kubectl.Result logs = kubectl.run("logs", "-n", NS, "web-a");
-            assertThat(logs.stdout()).contains("GET /from-the-host-web-a").contains("kube-probe")
+            assertThat(logs.stdout()).contains("GET /from-the-host-web-a").contains("\"GET / HTTP/1.1\" 200")
                     .doesNotContain("from-the-host-web-b");
         });
     }

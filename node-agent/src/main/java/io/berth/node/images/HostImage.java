@@ -60,12 +60,29 @@ final class HostImage {
                         throw new RuntimeFailure(link + " exists and is not a link to " + target);
                     }
                 }
+            } else if (name.equals("etc") && Files.isDirectory(onHost, LinkOption.NOFOLLOW_LINKS)) {
+                mounts.add(etcOverlay(onHost, rootfs.getParent()));
             } else if (Files.isDirectory(onHost, LinkOption.NOFOLLOW_LINKS)) {
                 mounts.add(new ContainerPlan.Mount("/" + name, onHost.toString(), "bind", BIND_OPTIONS));
             }
         }
         return List.copyOf(mounts);
     }
+
+    /**
+     * {@code /etc} as an overlay: the host's {@code /etc} read-only below, the container's own upper layer above, so
+     * volumes and the kubelet's files can be mounted at paths under {@code /etc} that the host does not have (a bind
+     * of the host's {@code /etc} could not get new mount points) and nothing the container writes reaches the host.
+     */
+    static ContainerPlan.Mount etcOverlay(Path hostEtc, Path containerDir) throws IOException {
+        Path upper = Files.createDirectories(containerDir.resolve(ETC_UPPER));
+        Path work = Files.createDirectories(containerDir.resolve("etc-work"));
+        return new ContainerPlan.Mount("/etc", "overlay", "overlay", List.of("nosuid", "nodev",
+                "lowerdir=" + hostEtc, "upperdir=" + upper, "workdir=" + work));
+    }
+
+    /** The directory (beside the container's rootfs) holding what the container changed in {@code /etc}. */
+    static final String ETC_UPPER = "etc-upper";
 
     /** {@code usr, bin, lib..., sbin, etc} in a fixed order, so the mounts are the same on every call. */
     private List<String> entries() throws IOException {

@@ -51,10 +51,10 @@ final class PodApi implements PodContext.StatusWriter, PodContext.EventRecorder 
     }
 
     @Override
-    public void write(Pod pod, PodStatus status) {
+    public boolean write(Pod pod, PodStatus status) {
         String uid = pod.getMetadata().getUid();
         if (status.equals(pod.getStatus()) || status.equals(written.get(uid))) {
-            return;
+            return true;
         }
         Pod current = pod;
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -62,23 +62,26 @@ final class PodApi implements PodContext.StatusWriter, PodContext.EventRecorder 
                 Pod updated = new PodBuilder(current).withStatus(merge(current.getStatus(), status)).build();
                 client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(updated).updateStatus();
                 written.put(uid, status);
-                return;
+                return true;
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
-                    return;
+                    return true;
                 }
                 if (e.getCode() != 409) {
-                    log.warn("writing the status of pod {}/{} failed: {}", pod.getMetadata().getNamespace(),
-                            pod.getMetadata().getName(), e.getMessage());
-                    return;
+                    // e.g. 403 while the gateway's node graph has not seen the pod yet: the worker retries
+                    log.info("writing the status of pod {}/{} failed, will retry: {}",
+                            pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                            e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
+                    return false;
                 }
                 current = client.pods().inNamespace(pod.getMetadata().getNamespace())
                         .withName(pod.getMetadata().getName()).get();
                 if (current == null || !uid.equals(current.getMetadata().getUid())) {
-                    return;
+                    return true;
                 }
             }
         }
+        return false;
     }
 
     /** The node's status over the stored one, keeping what others own (nominatedNodeName, resize, ...). */

@@ -35,9 +35,9 @@ record PodContext(ContainerRuntime runtime, ContainerLauncher launcher, Hooks ho
         serializer.run(uid, action);
     }
 
-    /** Writes a pod's status when it differs from what the API has. */
+    /** Writes a pod's status when it differs from what the API has; false when the write failed (retry later). */
     interface StatusWriter {
-        void write(Pod pod, PodStatus status);
+        boolean write(Pod pod, PodStatus status);
     }
 
     /** Records an Event about a pod (best effort, never blocks the worker for long). */

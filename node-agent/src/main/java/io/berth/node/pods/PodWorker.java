@@ -40,6 +40,7 @@ final class PodWorker {
     private String terminalPhase;
     private String terminalReason;
     private String terminalMessage;
+    private boolean statusUnwritten;
 
     PodWorker(PodContext ctx, Pod pod, List<ContainerState> adopted) {
         this.ctx = ctx;
@@ -119,7 +120,7 @@ final class PodWorker {
         if (terminal()) {
             stopAll("TERM");
             report(p, now);
-            return null;
+            return statusUnwritten ? now.plusSeconds(1) : null;
         }
         try {
             sandbox = ctx.runtime().runSandbox(new SandboxConfig(uid, p.getMetadata().getNamespace(),
@@ -350,11 +351,11 @@ final class PodWorker {
         PodStatus status = PodStatusMaker.make(p, new PodStatusMaker.Observed(sandbox == null ? null : sandbox.ip(),
                 ctx.nodeAddress(), sandbox != null, init, containers, terminalPhase, terminalReason, terminalMessage),
                 now);
-        ctx.statusWriter().write(p, status);
+        statusUnwritten = !ctx.statusWriter().write(p, status);
     }
 
     private Instant nextWake(Instant now) {
-        Instant next = null;
+        Instant next = statusUnwritten ? now.plusSeconds(1) : null;
         for (ContainerBook book : books.values()) {
             if (!book.running() && book.backoff.until().isAfter(now)) {
                 next = min(next, book.backoff.until());

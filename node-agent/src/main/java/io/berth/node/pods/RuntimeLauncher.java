@@ -73,6 +73,9 @@ public final class RuntimeLauncher implements ContainerLauncher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (c.getSecurityContext() != null && Boolean.TRUE.equals(c.getSecurityContext().getReadOnlyRootFilesystem())) {
+            rootfs = readOnlyOverlays(rootfs, mounts);
+        }
         UserLookup users = UserLookup.fromRoot(image.reference().equals("host") || isHost(image)
                 ? Path.of("/") : rootfs.path());
         ContainerPlan plan;
@@ -157,6 +160,45 @@ public final class RuntimeLauncher implements ContainerLauncher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * With {@code readOnlyRootFilesystem}, the image's overlay mounts (the host image's {@code /etc}) become read-only
+     * too; the mount points the container's other mounts need below them are made in the upper layer first, since
+     * nothing can be created in a read-only overlay.
+     */
+    static Rootfs readOnlyOverlays(Rootfs rootfs, List<ContainerPlan.Mount> later) {
+        List<ContainerPlan.Mount> mounts = new ArrayList<>();
+        for (ContainerPlan.Mount m : rootfs.mounts()) {
+            if (!m.type().equals("overlay")) {
+                mounts.add(m);
+                continue;
+            }
+            String upper = m.options().stream().filter(o -> o.startsWith("upperdir=")).findFirst()
+                    .map(o -> o.substring("upperdir=".length())).orElse(null);
+            if (upper != null) {
+                for (ContainerPlan.Mount inner : later) {
+                    if (!inner.destination().startsWith(m.destination() + "/")) {
+                        continue;
+                    }
+                    Path point = Path.of(upper, inner.destination().substring(m.destination().length() + 1));
+                    try {
+                        Files.createDirectories(point.getParent());
+                        if (Files.isDirectory(Path.of(inner.source()))) {
+                            Files.createDirectories(point);
+                        } else if (!Files.exists(point)) {
+                            Files.createFile(point);
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot make the mount point " + point, e);
+                    }
+                }
+            }
+            List<String> options = new ArrayList<>(m.options());
+            options.add("ro");
+            mounts.add(new ContainerPlan.Mount(m.destination(), m.source(), m.type(), options));
+        }
+        return new Rootfs(rootfs.path(), mounts);
     }
 
     /** A run's runtime id: the pod's uid, the container's name and the run's index, so each run is new. */

@@ -35,7 +35,7 @@ class HostImageTest {
     }
 
     @Test
-    void aHostRootfsBindsTheHostsDirectoriesReadOnlyAndRecreatesItsMergedUsrLinks() throws IOException {
+    void aHostRootfsBindsTheHostsDirectoriesReadOnlyOverlaysEtcAndRecreatesItsMergedUsrLinks() throws IOException {
         Path host = fakeHost();
         LocalImageStore store = new LocalImageStore(dir.resolve("store"), dir.resolve("containers"), host);
         Image image = store.find("host").orElseThrow();
@@ -47,7 +47,9 @@ class HostImageTest {
         assertThat(rootfs.mounts()).containsExactly(
                 new ContainerPlan.Mount("/usr", host.resolve("usr").toString(), "bind", options),
                 new ContainerPlan.Mount("/lib32", host.resolve("lib32").toString(), "bind", options),
-                new ContainerPlan.Mount("/etc", host.resolve("etc").toString(), "bind", options));
+                new ContainerPlan.Mount("/etc", "overlay", "overlay", List.of("nosuid", "nodev",
+                        "lowerdir=" + host.resolve("etc"), "upperdir=" + dir.resolve("containers/h1/etc-upper"),
+                        "workdir=" + dir.resolve("containers/h1/etc-work"))));
         assertThat(Files.readSymbolicLink(rootfs.path().resolve("bin"))).isEqualTo(Path.of("usr/bin"));
         assertThat(Files.readSymbolicLink(rootfs.path().resolve("lib"))).isEqualTo(Path.of("usr/lib"));
         assertThat(Files.readSymbolicLink(rootfs.path().resolve("sbin"))).isEqualTo(Path.of("usr/sbin"));

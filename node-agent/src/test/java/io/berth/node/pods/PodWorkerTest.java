@@ -63,7 +63,7 @@ class PodWorkerTest {
     private PodWorker worker(Pod pod) {
         PodContext ctx = new PodContext(runtime, launcher,
                 new Hooks(runtime, new Prober(runtime), Executors.newSingleThreadExecutor(), (p, t, r, m) -> { }),
-                new Prober(runtime), (uid, probe, done) -> { }, (p, s) -> status = s, (p, t, r, m) -> { },
+                new Prober(runtime), (uid, probe, done) -> { }, (p, s) -> { status = s; return true; }, (p, t, r, m) -> { },
                 (uid, action) -> action.run(), "192.0.2.1", Duration.ofSeconds(10), Duration.ofSeconds(300), clock);
         return new PodWorker(ctx, pod, List.of());
     }
@@ -203,7 +203,7 @@ class PodWorkerTest {
                         PodContext.RESTART_LABEL, "3"));
         runtime.containers.put("main-3", running);
         PodContext ctx = new PodContext(runtime, launcher, null, new Prober(runtime), (uid, probe, done) -> { },
-                (p, s) -> status = s, (p, t, r, m) -> { }, (uid, action) -> action.run(), "192.0.2.1",
+                (p, s) -> { status = s; return true; }, (p, t, r, m) -> { }, (uid, action) -> action.run(), "192.0.2.1",
                 Duration.ofSeconds(10), Duration.ofSeconds(300), clock);
         PodWorker w = new PodWorker(ctx, pod("Always"), List.of(running));
         w.sync();
