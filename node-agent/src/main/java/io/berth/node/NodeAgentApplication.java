@@ -1,5 +1,6 @@
 package io.berth.node;
 
+import io.berth.node.client.ApiClients;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -14,6 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class NodeAgentApplication {
 
     public static void main(String[] args) {
+        ApiClients.ensureCommonPool();
         SpringApplication.run(NodeAgentApplication.class, args);
     }
 }

@@ -26,7 +26,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * A whole Berth control plane of real processes for integration tests and benchmarks: a real etcd with client
  * certificates, N api-service replicas and the gateway, each a separate JVM started from its built jar, plus a
- * static token file (an admin in {@code system:masters} and a plain user) and a kubeconfig for the gateway.
+ * static token file (an admin in {@code system:masters}, a plain user, and the node simulator
+ * {@code system:berth-simulator}) and a kubeconfig for the gateway. Node agents are started on demand:
+ *
+ * <pre>{@code
+ * NodeAgentHandle sim = cluster.startNodeAgent("sim", Map.of(
+ *         "berth.node.simulate.count", "1000",
+ *         "berth.node.simulate.token-file", cluster.simulatorTokenFile().toString()));
+ * }</pre>
  *
  * <pre>{@code
  * try (ClusterHarness cluster = ClusterHarness.builder().apiReplicas(2).start()) {
@@ -34,8 +41,9 @@ import static org.awaitility.Awaitility.await;
  * }
  * }</pre>
  *
- * The jars are found through the system properties {@code berth.jar.api-service} and {@code berth.jar.gateway}, else
- * under the repository's {@code api-service/target} and {@code gateway/target}. Thread safe for the stop/start calls.
+ * The jars are found through the system properties {@code berth.jar.api-service}, {@code berth.jar.gateway} and
+ * {@code berth.jar.node-agent}, else under the repository's {@code <module>/target}. Thread safe for the stop/start
+ * calls.
  */
 public final class ClusterHarness implements AutoCloseable {
 
@@ -48,7 +56,10 @@ public final class ClusterHarness implements AutoCloseable {
     private ServiceProcess gateway;
     private final String adminToken = token();
     private final String userToken = token();
+    private final String simulatorToken = token();
     private final Path tokenFile;
+    private final Path simulatorTokenFile;
+    private final List<NodeAgentHandle> nodeAgents = new ArrayList<>();
     private final Path kubeconfig;
     private final Builder config;
 
@@ -62,6 +73,7 @@ public final class ClusterHarness implements AutoCloseable {
         this.pkiDir = Pki.shared();
         this.etcd = EtcdProcess.start(pkiDir);
         this.tokenFile = workDir.resolve("tokens.csv");
+        this.simulatorTokenFile = workDir.resolve("simulator.token");
         this.kubeconfig = workDir.resolve("kubeconfig");
     }
 
@@ -186,8 +198,10 @@ public final class ClusterHarness implements AutoCloseable {
 
     private void writeTokens() {
         String csv = adminToken + ",admin," + UUID.randomUUID() + ",\"system:masters\"\n"
-                + userToken + ",alice," + UUID.randomUUID() + ",\"tenants,developers\"\n";
+                + userToken + ",alice," + UUID.randomUUID() + ",\"tenants,developers\"\n"
+                + simulatorToken + ",system:berth-simulator," + UUID.randomUUID() + "\n";
         writePrivate(tokenFile, csv);
+        writePrivate(simulatorTokenFile, simulatorToken + "\n");
     }
 
     private void writeKubeconfig() {
@@ -285,6 +299,53 @@ public final class ClusterHarness implements AutoCloseable {
         return tokenFile;
     }
 
+    /**
+     * A file holding the node simulator's token (user {@code system:berth-simulator}, its own RBAC role and priority
+     * level), for {@code berth.node.simulate.token-file}.
+     */
+    public Path simulatorTokenFile() {
+        return simulatorTokenFile;
+    }
+
+    /**
+     * Starts a node agent against this cluster and waits until it is ready (up to 2 minutes); see
+     * {@link #startNodeAgent(String, Map, Duration)}.
+     */
+    public NodeAgentHandle startNodeAgent(String name, Map<String, String> properties) {
+        return startNodeAgent(name, properties, STARTUP);
+    }
+
+    /**
+     * Starts a node agent (the {@code node-agent} jar, with this harness's JVM flags) against this cluster and waits
+     * until its readiness answers 200. It gets {@code --berth.pki.dir}, {@code --berth.node.api-server=}(the
+     * gateway), {@code --berth.node.name=<name>}, free {@code --server.port} (also {@code berth.node.port}) and
+     * {@code --management.server.port}, {@code --berth.node.state-dir=<workDir>/nodes/<name>}, then
+     * {@code properties}, which may override any of them. Its log is {@code logFile("node-agent-<name>")}. The
+     * harness stops it on {@link #close}.
+     *
+     * @param readyTimeout how long it may take to become ready (a simulator registering thousands of nodes takes
+     *                     a while)
+     */
+    public NodeAgentHandle startNodeAgent(String name, Map<String, String> properties, Duration readyTimeout) {
+        NodeAgentHandle agent = nodeAgent(name, properties, readyTimeout);
+        agent.start();
+        return agent;
+    }
+
+    /**
+     * A node agent as {@link #startNodeAgent(String, Map, Duration)} starts it, not started yet: for a caller that
+     * wants to look at an agent that does not become ready (its metrics, its log) before giving up on it. The
+     * harness stops it on {@link #close}.
+     */
+    public NodeAgentHandle nodeAgent(String name, Map<String, String> properties, Duration readyTimeout) {
+        NodeAgentHandle agent = NodeAgentHandle.create(name, jar("node-agent"), config.jvmArgs, pkiDir, gatewayUrl(),
+                workDir, properties, readyTimeout);
+        synchronized (nodeAgents) {
+            nodeAgents.add(agent);
+        }
+        return agent;
+    }
+
     public EtcdProcess etcd() {
         return etcd;
     }
@@ -322,6 +383,9 @@ public final class ClusterHarness implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (nodeAgents) {
+            nodeAgents.forEach(NodeAgentHandle::close);
+        }
         if (gateway != null) {
             gateway.stop();
         }

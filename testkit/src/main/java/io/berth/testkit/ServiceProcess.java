@@ -28,7 +28,7 @@ final class ServiceProcess {
     private final int port;
     private final int managementPort;
     private final Path log;
-    private Process process;
+    private volatile Process process;
 
     ServiceProcess(String name, Path jar, List<String> jvmArgs, List<String> args, int port, int managementPort,
                    Path log) {
@@ -43,6 +43,24 @@ final class ServiceProcess {
 
     int port() {
         return port;
+    }
+
+    int managementPort() {
+        return managementPort;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** The running process's id, or -1 when it is not running. */
+    synchronized long pid() {
+        Process p = process;
+        return p != null && p.isAlive() ? p.pid() : -1;
+    }
+
+    synchronized boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     synchronized void start() {
@@ -69,14 +87,14 @@ final class ServiceProcess {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI readiness = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness");
         try {
-            await().atMost(timeout).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-                Process p = process;
-                if (p == null || !p.isAlive()) {
-                    throw new IllegalStateException(name + " exited");
-                }
-                return client.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            });
+            // failFast: a process that exited will not become ready, and ignoreExceptions would wait out the timeout
+            await().atMost(timeout).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .failFast(name + " exited", () -> {
+                        Process p = process;
+                        return p == null || !p.isAlive();
+                    })
+                    .until(() -> client.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         } catch (RuntimeException e) {
             throw new IllegalStateException(name + " did not become ready within " + timeout + "; log tail:\n"
                     + tail(), e);
@@ -89,6 +107,20 @@ final class ServiceProcess {
             return;
         }
         p.destroy();
+        awaitExit(p);
+    }
+
+    /** SIGKILL, as a crash or an OOM kill would end it: no shutdown hooks run. Waits until the process is gone. */
+    synchronized void kill() {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        p.destroyForcibly();
+        awaitExit(p);
+    }
+
+    private void awaitExit(Process p) {
         try {
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
