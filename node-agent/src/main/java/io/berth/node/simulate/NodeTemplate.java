@@ -1,5 +1,6 @@
 package io.berth.node.simulate;
 
+import io.berth.node.status.Taints;
 import io.berth.node.config.NodeProperties;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddressBuilder;

@@ -5,16 +5,12 @@ import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class NodeObjectsTest {
 
@@ -23,30 +19,6 @@ class NodeObjectsTest {
     private static final NodeObjects.Description D = new NodeObjects.Description("n1", "10.0.0.7", 10250,
             Map.of("cpu", new Quantity("2"), "pods", new Quantity("110")), Map.of("tier", "gold"),
             List.of(new Taint("NoSchedule", "dedicated", null, "db")), "10.244.1.0/24", MACHINE);
-
-    record TaintCase(String spec, String key, String value, String effect) {
-    }
-
-    static Stream<TaintCase> taints() {
-        return Stream.of(new TaintCase("a=b:NoSchedule", "a", "b", "NoSchedule"),
-                new TaintCase("a:NoExecute", "a", null, "NoExecute"),
-                new TaintCase("example.com/x=:PreferNoSchedule", "example.com/x", "", "PreferNoSchedule"));
-    }
-
-    @ParameterizedTest
-    @MethodSource("taints")
-    void taintsParseAsKubectlWritesThem(TaintCase c) {
-        Taint t = Taints.parse(c.spec());
-        assertThat(t.getKey()).isEqualTo(c.key());
-        assertThat(t.getValue()).isEqualTo(c.value());
-        assertThat(t.getEffect()).isEqualTo(c.effect());
-    }
-
-    @Test
-    void aMalformedTaintIsRefusedByName() {
-        assertThatThrownBy(() -> Taints.parse("a=b:Sometimes")).hasMessageContaining("a=b:Sometimes");
-        assertThatThrownBy(() -> Taints.parse("=b:NoSchedule")).hasMessageContaining("key is empty");
-    }
 
     @Test
     void theNodeCarriesLabelsTaintsAddressesEndpointAndNodeInfo() {

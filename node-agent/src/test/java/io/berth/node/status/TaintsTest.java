@@ -1,4 +1,4 @@
-package io.berth.node.simulate;
+package io.berth.node.status;
 
 import io.fabric8.kubernetes.api.model.Taint;
 import org.junit.jupiter.api.Test;
