@@ -77,7 +77,7 @@ class RealNodeRuntimeTest {
         load.getOutputStream().close();
         String out = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(load.waitFor()).as(out).isZero();
-        assertThat(out).contains("Loaded image: e2e/busybox:1.0");
+        assertThat(out).contains("Loaded image: docker.io/e2e/busybox:1.0 sha256:");
 
         client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("oci").endMetadata()
                 .withNewSpec().withNodeName(RealNode.NAME).withTerminationGracePeriodSeconds(1L)
