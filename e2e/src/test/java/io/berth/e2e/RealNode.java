@@ -64,9 +64,37 @@ final class RealNode {
                 throw new UncheckedIOException(e);
             }
             NodeAgentHandle started = agent;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "berth-e2e-node"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                started.close();
+                cleanUp();
+            }, "berth-e2e-node"));
         }
         return agent;
+    }
+
+    /**
+     * Containers outlive their agent by design; when the tests are over, nothing of this node may: its containers,
+     * network namespaces, bridge, mounts under its state directory and cgroups.
+     */
+    private static void cleanUp() {
+        String script = """
+                R="$1"; HOME_DIR="$2"; BRIDGE="$3"
+                for id in $(runc --root "$R" list -q 2>/dev/null); do runc --root "$R" delete --force "$id"; done
+                for ns in $(ip netns list | awk '{print $1}' | grep "^berth-$BRIDGE-"); do ip netns del "$ns"; done
+                ip link del "$BRIDGE" 2>/dev/null
+                awk -v h="$HOME_DIR" 'index($2, h) == 1 { print $2 }' /proc/self/mounts | sort -r | xargs -r umount -l
+                find /sys/fs/cgroup/*/berth-e2e -depth -type d -exec rmdir {} \\; 2>/dev/null
+                rm -rf "$HOME_DIR"
+                true
+                """;
+        try {
+            new ProcessBuilder("sh", "-c", script, "sh", runcRoot().toString(), home.toString(), BRIDGE)
+                    .inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The agent's state directory, as {@code bin/berth} lays it out ({@code <home>/node/<name>}). */
