@@ -111,6 +111,24 @@ final class RealNode {
         return home.resolve("runc");
     }
 
+    /** A test class's view of the node: its namespace, a fabric8 client and kubectl; closing deletes its pods. */
+    record Session(String namespace, KubernetesClient client, io.berth.testkit.Kubectl kubectl) implements AutoCloseable {
+        @Override
+        public void close() {
+            client.pods().inNamespace(namespace).withGracePeriod(0).delete();
+            client.close();
+            kubectl.close();
+        }
+    }
+
+    /** Starts the node if needed and prepares {@code namespace} (with its default ServiceAccount) for a test class. */
+    static Session open(String namespace) {
+        get();
+        KubernetesClient client = SharedCluster.client();
+        namespace(client, namespace);
+        return new Session(namespace, client, new io.berth.testkit.Kubectl(SharedCluster.get().kubeconfig()));
+    }
+
     /** A namespace with its {@code default} ServiceAccount (what the controller-manager will create later). */
     static void namespace(KubernetesClient client, String name) {
         try {

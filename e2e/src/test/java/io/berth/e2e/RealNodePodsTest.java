@@ -28,25 +28,21 @@ import static org.awaitility.Awaitility.await;
 class RealNodePodsTest {
 
     private static final String NS = "real-pods";
+    private static RealNode.Session node;
     private static KubernetesClient client;
     private static Kubectl kubectl;
 
     @BeforeAll
     static void setUp() {
-        RealNode.get();
-        client = SharedCluster.client();
-        kubectl = new Kubectl(SharedCluster.get().kubeconfig());
-        RealNode.namespace(client, NS);
+        node = RealNode.open(NS);
+        client = node.client();
+        kubectl = node.kubectl();
     }
 
     @AfterAll
     static void tearDown() {
-        if (client != null) {
-            client.pods().inNamespace(NS).withGracePeriod(0).delete();
-            client.close();
-        }
-        if (kubectl != null) {
-            kubectl.close();
+        if (node != null) {
+            node.close();
         }
     }
 

@@ -39,6 +39,7 @@ import static org.awaitility.Awaitility.await;
 class RealNodeRuntimeTest {
 
     private static final String NS = "real-runtime";
+    private static RealNode.Session node;
     private static KubernetesClient client;
     private static Kubectl kubectl;
     private static NodeAgentHandle agent;
@@ -48,20 +49,16 @@ class RealNodeRuntimeTest {
 
     @BeforeAll
     static void setUp() {
+        node = RealNode.open(NS);
+        client = node.client();
+        kubectl = node.kubectl();
         agent = RealNode.get();
-        client = SharedCluster.client();
-        kubectl = new Kubectl(SharedCluster.get().kubeconfig());
-        RealNode.namespace(client, NS);
     }
 
     @AfterAll
     static void tearDown() {
-        if (client != null) {
-            client.pods().inNamespace(NS).withGracePeriod(0).delete();
-            client.close();
-        }
-        if (kubectl != null) {
-            kubectl.close();
+        if (node != null) {
+            node.close();
         }
     }
 
