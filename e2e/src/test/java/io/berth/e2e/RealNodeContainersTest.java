@@ -143,7 +143,7 @@ class RealNodeContainersTest {
     }
 
     @Test
-    void initContainersRunInOrderAndVolumesEnvAndTheServiceAccountTokenReachTheProcess() {
+    void initContainersRunInOrderAndVolumesEnvAndTheServiceAccountTokenReachTheProcessAndVolumesFollowTheirSource() {
         client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("settings")
                 .endMetadata().addToData("greeting", "hello from a configMap").build()).create();
         client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("db")
@@ -175,6 +175,10 @@ class RealNodeContainersTest {
         Kubectl.Result greeting = kubectl.run("exec", "-n", NS, "inputs", "--", "cat", "/etc/settings/greeting");
         assertThat(greeting.exitCode()).isZero();
         assertThat(greeting.stdout()).isEqualTo("hello from a configMap");
+        client.configMaps().inNamespace(NS).withName("settings").edit(cm -> new ConfigMapBuilder(cm)
+                .addToData("greeting", "hello again").build());
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(kubectl.run("exec", "-n", NS,
+                "inputs", "--", "cat", "/etc/settings/greeting").stdout()).isEqualTo("hello again"));
         Kubectl.Result token = kubectl.run("exec", "-n", NS, "inputs", "--", "cat",
                 "/var/run/secrets/kubernetes.io/serviceaccount/token");
         assertThat(token.stdout()).startsWith("eyJ");

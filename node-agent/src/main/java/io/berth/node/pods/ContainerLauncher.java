@@ -18,6 +18,12 @@ interface ContainerLauncher {
      */
     Started launch(Pod pod, Container container, Sandbox sandbox, int attempt, boolean init);
 
+    /**
+     * Brings the pod's volumes up to date with their sources (configMap, secret, downwardAPI and projected contents,
+     * ServiceAccount tokens near expiry) while its containers run; failures are the caller's to log.
+     */
+    void refreshVolumes(Pod pod, Sandbox sandbox);
+
     /** Removes what {@link #launch} prepared for a run (root filesystem, bundle); idempotent. */
     void release(String containerId);
 

@@ -41,6 +41,9 @@ final class PodWorker {
     private String terminalReason;
     private String terminalMessage;
     private boolean statusUnwritten;
+    private Instant volumesRefreshed = Instant.MIN;
+    /** How often running pods' volumes are compared with their sources (the kubelet's sync period is 1 minute). */
+    static final java.time.Duration VOLUME_REFRESH = java.time.Duration.ofSeconds(10);
 
     PodWorker(PodContext ctx, Pod pod, List<ContainerState> adopted) {
         this.ctx = ctx;
@@ -160,9 +163,25 @@ final class PodWorker {
                 ensure(p, c, books.get(c.getName()), policy, now);
             }
         }
+        refreshVolumes(p, now);
         runProbes(p, now);
         report(p, now);
         return nextWake(now);
+    }
+
+    /** Keeps configMap, secret, downwardAPI and token files current while containers run. */
+    private void refreshVolumes(Pod p, Instant now) {
+        if (books.values().stream().noneMatch(ContainerBook::running)
+                || now.isBefore(volumesRefreshed.plus(VOLUME_REFRESH))) {
+            return;
+        }
+        volumesRefreshed = now;
+        try {
+            ctx.launcher().refreshVolumes(p, sandbox);
+        } catch (RuntimeException e) {
+            log.info("pod {}/{}: refreshing volumes failed: {}", p.getMetadata().getNamespace(),
+                    p.getMetadata().getName(), e.getMessage());
+        }
     }
 
     private void ensure(Pod p, Container c, ContainerBook book, String policy, Instant now) {
@@ -356,6 +375,9 @@ final class PodWorker {
 
     private Instant nextWake(Instant now) {
         Instant next = statusUnwritten ? now.plusSeconds(1) : null;
+        if (books.values().stream().anyMatch(ContainerBook::running)) {
+            next = min(next, volumesRefreshed.plus(VOLUME_REFRESH));
+        }
         for (ContainerBook book : books.values()) {
             if (!book.running() && book.backoff.until().isAfter(now)) {
                 next = min(next, book.backoff.until());

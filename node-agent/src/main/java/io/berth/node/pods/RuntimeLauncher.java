@@ -207,6 +207,12 @@ public final class RuntimeLauncher implements ContainerLauncher {
     }
 
     @Override
+    public void refreshVolumes(Pod pod, Sandbox sandbox) {
+        volumes.setUp(pod, logs.podDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                pod.getMetadata().getUid()), sandbox.ip());
+    }
+
+    @Override
     public void release(String containerId) {
         images.release(containerId);
     }

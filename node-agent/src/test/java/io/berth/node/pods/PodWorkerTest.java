@@ -33,6 +33,7 @@ class PodWorkerTest {
     private final List<String> launched = new ArrayList<>();
     private final Map<String, String> failNext = new LinkedHashMap<>();
     private PodStatus status;
+    private int refreshes;
 
     private final ContainerLauncher launcher = new ContainerLauncher() {
         @Override
@@ -57,6 +58,11 @@ class PodWorkerTest {
 
         @Override
         public void releasePod(String namespace, String name, String uid) {
+        }
+
+        @Override
+        public void refreshVolumes(Pod pod, Sandbox sandbox) {
+            refreshes++;
         }
     };
 
@@ -113,6 +119,18 @@ class PodWorkerTest {
         assertThat(launched).containsExactly("main-0", "main-1", "main-2");
         assertThat(main().getRestartCount()).isEqualTo(2);
         assertThat(runtime.removed).contains("main-0");
+    }
+
+    @Test
+    void aRunningPodsVolumesAreRefreshedEveryTenSeconds() {
+        PodWorker w = worker(pod("Always"));
+        w.sync();
+        int afterStart = refreshes;
+        w.sync();
+        assertThat(refreshes).as("not again within ten seconds").isEqualTo(afterStart);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(w.sync()).isEqualTo(clock.instant().plusSeconds(10));
+        assertThat(refreshes).isEqualTo(afterStart + 1);
     }
 
     @Test
