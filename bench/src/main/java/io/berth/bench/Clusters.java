@@ -30,7 +30,10 @@ final class Clusters {
         Console.progress("bench", "starting a cluster: etcd, 1 api-service replica, gateway");
         ClusterHarness.Builder builder = ClusterHarness.builder()
                 .apiReplicas(1)
-                .jvmArgs(jvmOpts().split("\\s+"));
+                .jvmArgs(jvmOpts().split("\\s+"))
+                // the node simulator's level (only its user's requests): 5,000 simulated nodes renew 500 Leases a
+                // second, the default limit, and write their status besides (simulated-leases)
+                .gatewayProperty("berth.gateway.limits.levels.simulator.limit-for-period", "2000");
         // BERTH_BENCH_GATEWAY_PROPS="key=value,key=value": gateway settings for an experiment (e.g. the audit trail off)
         String gatewayProps = System.getenv("BERTH_BENCH_GATEWAY_PROPS");
         if (gatewayProps != null && !gatewayProps.isBlank()) {

@@ -74,7 +74,7 @@ public final class SimulatedNodes implements AutoCloseable {
             index.put(nodes[i].name, i);
         }
         this.api = new AsyncApi(client, sim.concurrency());
-        this.metrics = new SimulatorMetrics(registry, api::inFlight, registeredCount::get);
+        this.metrics = new SimulatorMetrics(registry, api::inFlight, api::pending, registeredCount::get);
         api.onGateWait(metrics::gateWait);
         LeaseRenewer leases = new LeaseRenewer(nodes, api, metrics, props.leaseDuration(), clock);
         NodeStatusReporter status = new NodeStatusReporter(nodes, template, api, metrics, clock);

@@ -33,7 +33,8 @@ final class SimulatorMetrics {
     private final Counter podWrites;
     private final Counter podWriteErrors;
 
-    SimulatorMetrics(MeterRegistry registry, Supplier<Number> inFlight, Supplier<Number> registered) {
+    SimulatorMetrics(MeterRegistry registry, Supplier<Number> inFlight, Supplier<Number> pending,
+                     Supplier<Number> registered) {
         renewed = Counter.builder("berth.simulator.lease.renewals").tag("result", "ok")
                 .description("Lease renewals acknowledged").register(registry);
         renewalErrors = Counter.builder("berth.simulator.lease.renewals").tag("result", "error")
@@ -60,6 +61,8 @@ final class SimulatorMetrics {
         podWriteErrors = Counter.builder("berth.simulator.pod.writes").tag("result", "error").register(registry);
         Gauge.builder("berth.simulator.writes.in.flight", inFlight).description("API writes in flight")
                 .register(registry);
+        Gauge.builder("berth.simulator.writes.pending", pending)
+                .description("API writes waiting for one of the concurrency permits").register(registry);
         Gauge.builder("berth.simulator.nodes.registered", registered).description("Simulated nodes registered")
                 .register(registry);
     }
