@@ -92,7 +92,7 @@ class RealNodeRuntimeTest {
                 .withNewSpec().withNodeName(RealNode.NAME)
                 .addNewContainer().withName("main").withImage("e2e/absent:1.0").withImagePullPolicy("Never")
                 .endContainer().endSpec().build()).create();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             var waiting = client.pods().inNamespace(NS).withName("absent").get().getStatus().getContainerStatuses()
                     .get(0).getState().getWaiting();
             assertThat(waiting.getReason()).isEqualTo("ErrImageNeverPull");
