@@ -20,10 +20,16 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -196,6 +202,8 @@ class SimulatedNodesTest {
                 + LeaseRenewals.Report.describe(report.gapLagNanos()));
         System.out.println("  delivery (renewTime to watch event): "
                 + LeaseRenewals.Report.describe(report.deliveryNanos()));
+        // the agent's own view: a late tick means the agent was starved of CPU, a long gate wait a slow API
+        System.out.println("  agent: " + agentMetrics());
 
         assertThat(report.unseen()).as("Leases never observed").isEmpty();
         assertThat(report.fewestRenewals()).as("renewals of the least renewed Lease in %s", OBSERVE)
@@ -204,6 +212,26 @@ class SimulatedNodesTest {
                 .as("the largest gap lag (%d gaps over 1 s)",
                         LeaseRenewals.Report.above(report.gapLagNanos(), MAX_LAG))
                 .isLessThanOrEqualTo(MAX_LAG.toNanos());
+    }
+
+    /** The agent's timing metrics (maxima over the last minutes, late renewals since its start), on one line. */
+    private static String agentMetrics() {
+        try {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(agent.managementUrl() + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines()
+                    .filter(l -> l.startsWith("berth_simulator_lease_tick_delay_seconds_max")
+                            || l.startsWith("berth_simulator_gate_wait_seconds_max")
+                            || l.startsWith("berth_simulator_lease_renewal_lag_seconds_max")
+                            || l.startsWith("berth_simulator_lease_renewals_late_total"))
+                    .collect(Collectors.joining("; "));
+        } catch (IOException e) {
+            return "unavailable: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unavailable";
+        }
     }
 
     private static Pod pod(String name, String node, String restartPolicy) {
