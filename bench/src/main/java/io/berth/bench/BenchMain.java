@@ -29,6 +29,7 @@ public final class BenchMain {
         BENCHMARKS.put(WatchFanout.NAME, WatchFanout::new);
         BENCHMARKS.put(ApiLatency.NAME, ApiLatency::new);
         BENCHMARKS.put(GatewayOverhead.NAME, GatewayOverhead::new);
+        BENCHMARKS.put(PodStartup.NAME, PodStartup::new);
     }
 
     private BenchMain() {
