@@ -30,6 +30,7 @@ public final class BenchMain {
         BENCHMARKS.put(ApiLatency.NAME, ApiLatency::new);
         BENCHMARKS.put(GatewayOverhead.NAME, GatewayOverhead::new);
         BENCHMARKS.put(SimulatedLeases.NAME, SimulatedLeases::new);
+        BENCHMARKS.put(PodStartup.NAME, PodStartup::new);
     }
 
     private BenchMain() {
