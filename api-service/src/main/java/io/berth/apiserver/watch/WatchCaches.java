@@ -15,22 +15,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One {@link WatchCache} per stored resource, started together; owns the timer that sends bookmarks and asks etcd for
- * progress notifications (so a cache learns that etcd's revision moved on without changes to its resource).
+ * One {@link WatchCache} per stored resource, started together; owns the timer that sends bookmarks and the thread
+ * that applies etcd's changes.
  * Thread safe; {@link #close()} stops every cache.
  */
 public final class WatchCaches implements AutoCloseable {
-
-    private static final long PROGRESS_DEBOUNCE_MS = 50;
 
     private final Map<ResourceType, WatchCache> caches = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService dispatcher;
     private final Watch watchClient;
-    private final AtomicLong lastProgressRequest = new AtomicLong();
 
     public WatchCaches(ResourceRegistry registry, EtcdStore store, Client client, ApiServerProperties props) {
         this.watchClient = client.getWatchClient();
@@ -48,7 +44,7 @@ public final class WatchCaches implements AutoCloseable {
         for (ResourceType type : registry.all()) {
             if (type.stored()) {
                 caches.put(type, new WatchCache(type, store, watchClient, props.watchCacheCapacity(),
-                        props.watcherQueue(), scheduler, this::requestProgress, dispatcher));
+                        props.watcherQueue(), scheduler, dispatcher));
             }
         }
         long bookmarkMs = Math.max(100, props.bookmarkInterval().toMillis());
@@ -80,23 +76,8 @@ public final class WatchCaches implements AutoCloseable {
         return caches.values();
     }
 
-    /** Asks etcd for a progress notification on every watch, at most once per debounce window. */
-    void requestProgress() {
-        long now = System.currentTimeMillis();
-        long last = lastProgressRequest.get();
-        if (now - last >= PROGRESS_DEBOUNCE_MS && lastProgressRequest.compareAndSet(last, now)) {
-            try {
-                watchClient.requestProgress();
-            } catch (RuntimeException ignored) {
-                // the next tick or waiter asks again
-            }
-        }
-    }
-
     private void tick() {
-        requestProgress();
-        // bookmarks go out a moment later so they can carry the revision the progress notification brought
-        scheduler.schedule(() -> caches.values().forEach(WatchCache::sendBookmarks), 100, TimeUnit.MILLISECONDS);
+        caches.values().forEach(WatchCache::sendBookmarks);
     }
 
     @Override

@@ -29,8 +29,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,7 +45,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The watch half of the storage contract on a real etcd: watches from a resourceVersion deliver every later change
  * once and in order, history beyond the cache is 410, bookmarks arrive, and a resourceVersion the cache has not seen
- * waits, then answers 504, unless etcd's progress notification shows the cache is current.
+ * waits, then answers 504, unless etcd confirms that the cache holds its current state.
  */
 @ExtendWith(EtcdExtension.class)
 class WatchCacheConformanceTest {
@@ -247,7 +253,7 @@ class WatchCacheConformanceTest {
     }
 
     @Test
-    void aCacheLearnsFromProgressNotificationsThatItIsCurrent() {
+    void aCacheConfirmsWithEtcdThatItIsCurrent() {
         WatchCaches caches = caches(1000, Duration.ofMinutes(1));
         WatchCache pods = caches.get(PODS);
         // a write to another resource moves etcd's revision past anything the pods cache has seen
@@ -256,6 +262,80 @@ class WatchCacheConformanceTest {
         long reached = pods.waitUntilFresh(revision, Duration.ofSeconds(3)).join();
 
         assertThat(reached).isGreaterThanOrEqualTo(revision);
+    }
+
+    @Test
+    void aCacheIsNotCurrentWhileAChangeOfItsResourceIsOnItsWay() throws Exception {
+        Standalone standalone = standalone();
+        WatchCache cache = standalone.cache();
+        CountDownLatch hold = standalone.hold();
+        long revision = put("on-its-way", "1").revision();
+
+        CompletableFuture<Long> fresh = cache.waitUntilFresh(revision, Duration.ofSeconds(20));
+
+        // etcd is asked (and answers) while the event waits behind the held dispatcher: the cache must not claim it
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> !fresh.isDone());
+        hold.countDown();
+        assertThat(fresh.get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(revision);
+        assertThat(names(cache)).contains("on-its-way");
+    }
+
+    @Test
+    void changesThatCancelOutBeforeTheirEventsArriveAreSkipped() throws Exception {
+        Standalone standalone = standalone();
+        WatchCache cache = standalone.cache();
+        long stays = put("stays", "1").revision();
+        cache.waitUntilFresh(stays, Duration.ofSeconds(5)).join();
+        CountDownLatch hold = standalone.hold();
+        put("gone", "1");
+        long deleted = store.delete(CONFIGMAPS, "ns", "gone", null, null).join().revision();
+
+        // etcd's state equals the cache's: it is current although the two events have not come
+        assertThat(cache.waitUntilFresh(deleted, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS))
+                .isGreaterThanOrEqualTo(deleted);
+        List<WatchEvent> events = Collections.synchronizedList(new ArrayList<>());
+        closeables.add(cache.watch(WatchFilter.everything("ns"), cache.revision(), false, false).events()
+                .subscribe(events::add)::dispose);
+        hold.countDown();
+        long later = put("later", "1").revision();
+
+        assertThat(cache.waitUntilFresh(later, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS))
+                .isGreaterThanOrEqualTo(later);
+        assertThat(names(cache)).containsExactly("later", "stays");
+        await().until(() -> events.size() == 1);
+        assertThat(events.get(0).object().getMetadata().getName()).isEqualTo("later");
+    }
+
+    private record Standalone(WatchCache cache, ExecutorService dispatcher) {
+        /** Holds the dispatcher until the latch opens: etcd's events for the cache wait until then. */
+        CountDownLatch hold() {
+            CountDownLatch latch = new CountDownLatch(1);
+            dispatcher.execute(() -> {
+                try {
+                    latch.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            return latch;
+        }
+    }
+
+    private Standalone standalone() {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService dispatcher = Executors.newSingleThreadExecutor();
+        WatchCache cache = new WatchCache(CONFIGMAPS, store, client.getWatchClient(), 1000, 100, timer, dispatcher);
+        closeables.add(cache);
+        closeables.add(timer::shutdownNow);
+        closeables.add(dispatcher::shutdownNow);
+        cache.start();
+        cache.ready().join();
+        return new Standalone(cache, dispatcher);
+    }
+
+    private static List<String> names(WatchCache cache) {
+        return cache.list(WatchFilter.everything("ns")).items().stream()
+                .map(c -> c.object().getMetadata().getName()).toList();
     }
 
     static int code(Throwable t) {

@@ -43,6 +43,8 @@ public final class PodWorkers implements PodLocator, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PodWorkers.class);
     private static final Duration RESYNC = Duration.ofSeconds(1);
+    /** How often sandboxes that no pod owns any more (a teardown that failed) are looked for and removed. */
+    private static final Duration SWEEP = Duration.ofMinutes(1);
 
     private final KubernetesClient client;
     private final String nodeName;
@@ -119,6 +121,28 @@ public final class PodWorkers implements PodLocator, AutoCloseable {
                 }, 0);
         timer.scheduleWithFixedDelay(this::resync, RESYNC.toMillis(), RESYNC.toMillis(), TimeUnit.MILLISECONDS);
         terminations.execute(this::removeOrphansWhenSynced);
+        timer.scheduleWithFixedDelay(() -> terminations.execute(this::sweepSandboxes), SWEEP.toMillis(),
+                SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Removes the sandboxes of pods the agent no longer works on: a pod's lane exists before its sandbox is made and
+     * goes only after its sandbox was removed, so a sandbox without a lane is one whose teardown failed.
+     */
+    private void sweepSandboxes() {
+        if (!orphansRemoved) {
+            return;
+        }
+        for (Sandbox s : runtime.listSandboxes()) {
+            if (!pods.containsKey(s.podUid())) {
+                log.info("removing the sandbox of pod {}, which is no longer on this node", s.podUid());
+                try {
+                    runtime.removeSandbox(s.podUid());
+                } catch (RuntimeException e) {
+                    log.warn("removing the sandbox of pod {} failed: {}", s.podUid(), e.getMessage());
+                }
+            }
+        }
     }
 
     /** True once the pod informer listed. */

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,6 +37,27 @@ final class ContainerStates {
 
     Path bundle(String id) {
         return containersDir.resolve(id);
+    }
+
+    /**
+     * The containers whose bundles name {@code podUid}'s sandbox. Read from the bundles, not from {@code runc list},
+     * which fails while another container is being deleted.
+     */
+    List<String> inSandbox(String podUid) {
+        List<String> ids = new ArrayList<>();
+        try (var dirs = Files.list(containersDir)) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                String id = dir.getFileName().toString();
+                if (podUid.equals(bundleAnnotations(id).path(OciSpec.SANDBOX_ANNOTATION).asString(null))) {
+                    ids.add(id);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot list the container bundles in " + containersDir + ": " + e.getMessage(), e);
+        }
+        return ids;
     }
 
     /** The state of the container runc describes in {@code runcState} (from {@code runc state} or {@code list}). */

@@ -48,9 +48,15 @@ final class Runc {
         throw new RuntimeFailure("cannot read the state of container " + id + ": " + message(r));
     }
 
-    /** {@code runc list}: every container under the root. */
+    /**
+     * {@code runc list}: every container under the root. runc fails the whole list when a container's directory
+     * goes while it reads (another container being deleted); that is asked again.
+     */
     List<JsonNode> list() {
         Commands.Result r = Commands.run(argv("list", "--format", "json"), TIMEOUT);
+        for (int attempt = 1; !r.ok() && r.stderr().contains("no such file or directory") && attempt < 5; attempt++) {
+            r = Commands.run(argv("list", "--format", "json"), TIMEOUT);
+        }
         if (!r.ok()) {
             throw new RuntimeFailure("cannot list the containers under " + root + ": " + message(r));
         }

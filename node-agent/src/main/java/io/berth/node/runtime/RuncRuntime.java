@@ -144,10 +144,8 @@ public final class RuncRuntime implements ContainerRuntime {
     public void removeSandbox(String podUid) {
         String uid = checkId("pod uid", podUid);
         podLocks.locked(uid, () -> {
-            for (ContainerState c : listContainers()) {
-                if (uid.equals(c.labels().get(OciSpec.SANDBOX_ANNOTATION))) {
-                    removeContainer(c.id(), true);
-                }
+            for (String id : states.inSandbox(uid)) {
+                removeContainer(id, true);
             }
             boolean hostNetwork = sandboxes.read(uid).map(SandboxStore.Entry::hostNetwork).orElse(false);
             tearDown(uid, hostNetwork);

@@ -315,6 +315,38 @@ class RuncRuntimeIntegrationTest {
     }
 
     @Test
+    void sandboxesRemovedAtTheSameTimeAllGo() throws Exception {
+        List<Sandbox> pods = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Sandbox pod = node.runtime.runSandbox(config("together-" + i, false, false));
+            for (String c : List.of("a", "b")) {
+                node.runtime.startContainer(pod, node.plan("together-" + i + c + "-" + shortId(),
+                        List.of("sleep", "3600")));
+            }
+            pods.add(pod);
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(pods.size());
+        try {
+            List<java.util.concurrent.Future<?>> removals = new java.util.ArrayList<>();
+            for (Sandbox p : pods) {
+                removals.add(pool.submit(() -> node.runtime.removeSandbox(p.podUid())));
+            }
+            for (var removal : removals) {
+                removal.get(2, java.util.concurrent.TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        for (Sandbox pod : pods) {
+            assertThat(Path.of("/run/netns", node.netnsName(pod.podUid()))).doesNotExist();
+            assertThat(node.network.allocations()).doesNotContainValue(pod.podUid());
+            assertThat(node.runtime.listSandboxes()).noneMatch(s -> s.podUid().equals(pod.podUid()));
+        }
+        assertThat(node.runtime.listContainers()).noneMatch(c -> c.id().startsWith("together-"));
+    }
+
+    @Test
     void removingContainerAndSandboxLeavesNoTrace() throws IOException {
         SandboxConfig config = config("doomed", false, true);
         Sandbox pod = node.runtime.runSandbox(config);
