@@ -59,7 +59,10 @@ final class RealNode {
                         "berth.node.runtime.runc-root", home.resolve("runc").toString(),
                         "berth.node.runtime.cgroup-parent", "berth-e2e",
                         "berth.node.runtime.backoff-initial", "2s",
-                        "berth.node.runtime.unmanaged-check", "2s"));
+                        "berth.node.runtime.unmanaged-check", "2s",
+                        // small, so that a chatty test pod's log rotates within seconds
+                        "berth.node.runtime.log-max-size", "32KB",
+                        "berth.node.runtime.log-max-files", "3"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +62,74 @@ class RealNodeContainersTest {
         List<String> args = new ArrayList<>(List.of("logs", "-n", NS, pod));
         args.addAll(List.of(more));
         return kubectl.run(args.toArray(String[]::new)).orThrow().stdout();
+    }
+
+    @Test
+    void everyContainerIsToldWhereTheKubernetesServiceIs() {
+        Service existing = client.services().inNamespace("default").withName("kubernetes").get();
+        Service kubernetes = existing != null ? existing : client.services().inNamespace("default")
+                .resource(new ServiceBuilder().withNewMetadata().withName("kubernetes").withNamespace("default")
+                        .endMetadata().withNewSpec().withClusterIP("10.96.0.1")
+                        .addNewPort().withName("https").withPort(443).withNewTargetPort(6443).endPort()
+                        .endSpec().build()).create();
+        try {
+            String ip = kubernetes.getSpec().getClusterIP();
+            int port = kubernetes.getSpec().getPorts().get(0).getPort();
+            // the agent reads the Service at most every 10 s: the restarts give it the time
+            client.pods().inNamespace(NS).resource(pod("service-env", "Always",
+                    "env | grep ^KUBERNETES_ | sort; sleep 1").build()).create();
+
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(logs("service-env")).contains("KUBERNETES_SERVICE_HOST=" + ip + "\n")
+                            .contains("KUBERNETES_SERVICE_PORT=" + port + "\n")
+                            .contains("KUBERNETES_PORT=tcp://" + ip + ":" + port + "\n"));
+        } finally {
+            client.pods().inNamespace(NS).withName("service-env").withGracePeriod(0).delete();
+            if (existing == null) {
+                client.services().inNamespace("default").withName("kubernetes").delete();
+            }
+        }
+    }
+
+    @Test
+    void aLogIsRotatedAtItsSizeKeepsItsLastFilesAndAFollowerMissesNoLine() throws Exception {
+        Pod p = pod("chatty", "Always", "python3 -u -c \"import itertools, time\n"
+                + "for i in itertools.count():\n    print('line %07d ' % i + 'x' * 80, flush=True)\n"
+                + "    time.sleep(0.02)\"").build();
+        client.pods().inNamespace(NS).resource(p).create();
+        String uid = RealNode.awaitPod(client, NS, "chatty", "Running", Duration.ofSeconds(60)).getMetadata().getUid();
+        Path dir = RealNode.stateDir().resolve("pods").resolve(NS + "_chatty_" + uid).resolve("main");
+
+        try (Kubectl.Running follow = kubectl.start("logs", "-f", "-n", NS, "chatty")) {
+            follow.awaitLineContaining("line 0000000 ");
+            // checked every 10 s, rotated past 32KB, 3 files kept (2 rotated + the live one): the third rotation
+            // deletes the first rotated file, the one that starts with line 0
+            await().atMost(Duration.ofSeconds(90)).until(() -> rotated(dir).size() == 2
+                    && !Files.readString(rotated(dir).get(0)).contains("line 0000000 "));
+            assertThat(rotated(dir)).allSatisfy(f -> assertThat(f.getFileName().toString()).matches("0\\.log\\.\\d{8}-\\d{6}(-\\d+)?"));
+            int lastRotated = lastLine(Files.readString(rotated(dir).get(1)));
+            String beyond = "line %07d ".formatted(lastRotated + 50);
+            follow.awaitLine(Duration.ofSeconds(60), l -> l.startsWith(beyond));
+
+            // the follower went from file to file without a gap or a repeat
+            List<String> lines = follow.lines();
+            for (int i = 0; i < lastRotated + 50; i++) {
+                assertThat(lines.get(i)).startsWith("line %07d ".formatted(i));
+            }
+        }
+        client.pods().inNamespace(NS).withName("chatty").withGracePeriod(0).delete();
+    }
+
+    private static List<Path> rotated(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("0.log.")).sorted().toList();
+        }
+    }
+
+    private static int lastLine(String criLog) {
+        String[] lines = criLog.strip().split("\n");
+        String last = lines[lines.length - 1];
+        return Integer.parseInt(last.substring(last.indexOf("line ") + 5, last.indexOf("line ") + 12));
     }
 
     @Test

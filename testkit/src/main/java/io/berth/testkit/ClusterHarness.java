@@ -77,6 +77,10 @@ public final class ClusterHarness implements AutoCloseable {
         this.kubeconfig = workDir.resolve("kubeconfig");
     }
 
+    /** The node agent's JVM flags on a real node, as {@code bin/berth up} starts it. */
+    static final List<String> REAL_NODE_JVM = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xss512k");
+
     public static Builder builder() {
         return new Builder();
     }
@@ -338,7 +342,9 @@ public final class ClusterHarness implements AutoCloseable {
      * harness stops it on {@link #close}.
      */
     public NodeAgentHandle nodeAgent(String name, Map<String, String> properties, Duration readyTimeout) {
-        NodeAgentHandle agent = NodeAgentHandle.create(name, jar("node-agent"), config.jvmArgs, pkiDir, gatewayUrl(),
+        // a real node gets the small heap bin/berth gives it; a simulator of thousands of nodes needs more
+        List<String> jvmArgs = properties.containsKey("berth.node.simulate.count") ? config.jvmArgs : REAL_NODE_JVM;
+        NodeAgentHandle agent = NodeAgentHandle.create(name, jar("node-agent"), jvmArgs, pkiDir, gatewayUrl(),
                 workDir, properties, readyTimeout);
         synchronized (nodeAgents) {
             nodeAgents.add(agent);

@@ -7,6 +7,7 @@ import io.berth.node.images.LocalImageStore;
 import io.berth.node.network.PodNetwork;
 import io.berth.node.pods.ContainerPlanner;
 import io.berth.node.pods.LogPaths;
+import io.berth.node.pods.LogRotation;
 import io.berth.node.pods.PodWorkers;
 import io.berth.node.pods.RuntimeLauncher;
 import io.berth.node.pods.UnmanagedWorkloads;
@@ -113,8 +114,11 @@ class RealNodeConfiguration {
         ApiVolumeSources sources = new ApiVolumeSources(client, id.caFile());
         Volumes volumes = new Volumes(sources, () -> node, new HostMounter(), Clock.systemUTC());
         RuntimeLauncher launcher = new RuntimeLauncher(runtime, images, volumes, logs, () -> node, sources, 1024);
-        return new PodWorkers(client, id.name(), props.address(), runtime, launcher, logs, description::capacity,
-                props.runtime().backoffInitial(), props.runtime().backoffMax(), Clock.systemUTC());
+        LogRotation rotation = new LogRotation(runtime, props.runtime().logMaxSize().toBytes(),
+                props.runtime().logMaxFiles(), Clock.systemUTC());
+        return new PodWorkers(client, id.name(), props.address(), runtime, launcher, logs, rotation,
+                description::capacity, props.runtime().podWorkers(), props.runtime().backoffInitial(),
+                props.runtime().backoffMax(), Clock.systemUTC());
     }
 
     /** Every {@code unmanagedCheck}, once the pod list was reconciled: strangers in runc's root or the pod cgroups. */

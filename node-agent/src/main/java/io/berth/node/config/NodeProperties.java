@@ -76,7 +76,9 @@ public record NodeProperties(
      * @param runc           the runc binary
      * @param conmon         the conmon binary
      * @param cgroupParent   the cgroup (under each hierarchy) that holds this agent's pod cgroups
-     * @param logMaxSize     a container log file's size before conmon rotates it
+     * @param logMaxSize     a container log file's size before the agent rotates it (kubelet's containerLogMaxSize)
+     * @param logMaxFiles    how many log files a container keeps, the live one included (containerLogMaxFiles)
+     * @param podWorkers     how many pods are synced at once (each sync mostly waits for runc, conmon and ip)
      * @param backoffInitial CrashLoopBackOff's first delay (doubling)
      * @param backoffMax     CrashLoopBackOff's longest delay
      * @param unmanagedCheck how often runc and the pod cgroups are compared with what the agent created
@@ -88,6 +90,8 @@ public record NodeProperties(
             @DefaultValue("conmon") String conmon,
             @DefaultValue("berth") String cgroupParent,
             @DefaultValue("10MB") org.springframework.util.unit.DataSize logMaxSize,
+            @DefaultValue("5") int logMaxFiles,
+            @DefaultValue("8") int podWorkers,
             @DefaultValue("10s") Duration backoffInitial,
             @DefaultValue("5m") Duration backoffMax,
             @DefaultValue("30s") Duration unmanagedCheck,

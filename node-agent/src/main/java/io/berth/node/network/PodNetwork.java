@@ -45,6 +45,8 @@ public final class PodNetwork {
     private final String bridge;
     private final Ipv4Cidr cidr;
     private final HostLocalIpam ipam;
+    /** Where {@code ip -batch} files are written for a moment (the IPAM's directory; it reads only addresses). */
+    private final Path batchDir;
     private final Object bridgeLock = new Object();
     private volatile boolean bridgeReady;
 
@@ -59,7 +61,8 @@ public final class PodNetwork {
         }
         this.bridge = network.bridge();
         this.cidr = Ipv4Cidr.parse(network.podCidr());
-        this.ipam = new HostLocalIpam(stateDir.resolve("network").resolve(bridge), cidr);
+        this.batchDir = stateDir.resolve("network").resolve(bridge);
+        this.ipam = new HostLocalIpam(batchDir, cidr);
     }
 
     /** A pod's place on the network. */
@@ -131,22 +134,32 @@ public final class PodNetwork {
         String veth = hostVeth(podUid);
         String ip = ipam.allocate(podUid);
         try {
-            if (!Files.exists(NETNS_DIR.resolve(ns))) {
+            boolean fresh = !Files.exists(NETNS_DIR.resolve(ns));
+            if (fresh) {
                 ip("create network namespace " + ns, "netns", "add", ns);
             }
-            if (!complete(ns, veth, ip)) {
-                if (linkExists(veth)) {
-                    ip("remove the stale veth " + veth, "link", "del", "dev", veth);
+            if (fresh || !complete(ns, veth, ip)) {
+                if (!fresh) {
+                    removeLinks(ns, veth);
                 }
-                Commands.run(List.of("ip", "-n", ns, "link", "del", "dev", "eth0"), TIMEOUT);
-                ip("create the veth pair " + veth, "link", "add", "name", veth, "type", "veth",
-                        "peer", "name", "eth0", "netns", ns);
-                ip("attach " + veth + " to bridge " + bridge, "link", "set", "dev", veth, "master", bridge, "up");
-                ip("address the pod's eth0", "-n", ns, "addr", "add", ip + "/" + cidr.prefix(), "dev", "eth0");
-                ip("bring the pod's eth0 up", "-n", ns, "link", "set", "dev", "eth0", "up");
-                ip("bring the pod's lo up", "-n", ns, "link", "set", "dev", "lo", "up");
-                ip("route the pod through " + gatewayIp(), "-n", ns, "route", "replace", "default",
-                        "via", gatewayIp(), "dev", "eth0");
+                // two ip processes, not six: commands that run in one namespace go as one batch
+                List<String> host = List.of("link add name " + veth + " type veth peer name eth0 netns " + ns,
+                        "link set dev " + veth + " master " + bridge + " up");
+                try {
+                    batch("create the veth pair " + veth + " on bridge " + bridge, null, host);
+                } catch (RuntimeFailure e) {
+                    // a veth left by a namespace that outlived its name (a process still in it): remove, try again
+                    if (!fresh || !linkExists(veth)) {
+                        throw e;
+                    }
+                    removeLinks(ns, veth);
+                    batch("create the veth pair " + veth + " on bridge " + bridge, null, host);
+                }
+                batch("set up the pod's eth0 with " + ip, ns, List.of(
+                        "addr add " + ip + "/" + cidr.prefix() + " dev eth0",
+                        "link set dev eth0 up",
+                        "link set dev lo up",
+                        "route replace default via " + gatewayIp() + " dev eth0"));
             }
             return new Attachment(podUid, ip, NETNS_DIR.resolve(ns), veth);
         } catch (RuntimeException e) {
@@ -194,6 +207,39 @@ public final class PodNetwork {
     /** The pod IP allocations (address → pod uid). */
     public Map<String, String> allocations() {
         return ipam.allocations();
+    }
+
+    private void removeLinks(String ns, String veth) {
+        if (linkExists(veth)) {
+            ip("remove the stale veth " + veth, "link", "del", "dev", veth);
+        }
+        Commands.run(List.of("ip", "-n", ns, "link", "del", "dev", "eth0"), TIMEOUT);
+    }
+
+    /** Runs {@code commands} with one {@code ip -batch} in network namespace {@code ns} (null: the host's). */
+    private void batch(String what, String ns, List<String> commands) {
+        Path file;
+        try {
+            Files.createDirectories(batchDir);
+            file = Files.createTempFile(batchDir, "ip-", ".batch");
+            Files.write(file, commands);
+        } catch (IOException e) {
+            throw new RuntimeFailure(what + ": cannot write the ip batch: " + e.getMessage(), e);
+        }
+        try {
+            List<String> argv = new ArrayList<>(List.of("ip"));
+            if (ns != null) {
+                argv.addAll(List.of("-n", ns));
+            }
+            argv.addAll(List.of("-batch", file.toString()));
+            Commands.check(what, argv, TIMEOUT);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temporary file in the agent's own directory; the next batch does not need it gone
+            }
+        }
     }
 
     static boolean linkExists(String name) {

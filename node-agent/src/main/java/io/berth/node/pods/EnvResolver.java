@@ -46,8 +46,12 @@ final class EnvResolver {
         this.downward = downward;
     }
 
-    /** Name → value, in the order the names were first defined. */
+    /**
+     * Name → value, in the order the names were first defined; then the variables of the {@code kubernetes} Service
+     * that no other source defined (as the kubelet, which lets {@code $(VAR)} refer to them too).
+     */
     Map<String, String> resolve(Container container) {
+        Map<String, String> services = sources.masterService().map(ServiceEnv::of).orElse(Map.of());
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvFromSource from : orEmpty(container.getEnvFrom())) {
             String prefix = from.getPrefix() == null ? "" : from.getPrefix();
@@ -76,7 +80,12 @@ final class EnvResolver {
         for (EnvVar variable : orEmpty(container.getEnv())) {
             String value = variable.getValue();
             if (value != null && !value.isEmpty()) {
-                value = Expansion.expand(value, env);
+                Map<String, String> visible = env;
+                if (!services.isEmpty()) {
+                    visible = new HashMap<>(services);
+                    visible.putAll(env);
+                }
+                value = Expansion.expand(value, visible);
             } else if (variable.getValueFrom() != null) {
                 Optional<String> resolved = valueFrom(variable.getValueFrom());
                 if (resolved.isEmpty()) {
@@ -88,6 +97,7 @@ final class EnvResolver {
             }
             env.put(variable.getName(), value);
         }
+        services.forEach(env::putIfAbsent);
         return env;
     }
 

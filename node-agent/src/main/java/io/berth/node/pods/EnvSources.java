@@ -2,6 +2,7 @@ package io.berth.node.pods;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 
 import java.util.Optional;
 
@@ -18,4 +19,12 @@ public interface EnvSources {
 
     /** Secret {@code namespace/name}, if it exists. */
     Optional<Secret> secret(String namespace, String name);
+
+    /**
+     * The {@code kubernetes} Service in {@code default}, which every container is told about
+     * ({@code KUBERNETES_SERVICE_HOST} and the rest), if it exists.
+     */
+    default Optional<Service> masterService() {
+        return Optional.empty();
+    }
 }

@@ -45,12 +45,15 @@ public final class PodWorkers implements PodLocator, AutoCloseable {
     private static final Duration RESYNC = Duration.ofSeconds(1);
     /** How often sandboxes that no pod owns any more (a teardown that failed) are looked for and removed. */
     private static final Duration SWEEP = Duration.ofMinutes(1);
+    /** How often running containers' logs are checked for rotation (the kubelet's ContainerLogMonitorInterval). */
+    private static final Duration LOG_CHECK = Duration.ofSeconds(10);
 
     private final KubernetesClient client;
     private final String nodeName;
     private final ContainerRuntime runtime;
     private final ContainerLauncher launcher;
     private final LogPaths logs;
+    private final LogRotation rotation;
     private final Supplier<Map<String, Quantity>> allocatable;
     private final Clock clock;
     private final PodApi api;
@@ -67,9 +70,11 @@ public final class PodWorkers implements PodLocator, AutoCloseable {
     private volatile boolean orphansRemoved;
 
     public PodWorkers(KubernetesClient client, String nodeName, String nodeAddress, ContainerRuntime runtime,
-                      ContainerLauncher launcher, LogPaths logs, Supplier<Map<String, Quantity>> allocatable,
-                      Duration backoffInitial, Duration backoffMax, Clock clock) {
+                      ContainerLauncher launcher, LogPaths logs, LogRotation rotation,
+                      Supplier<Map<String, Quantity>> allocatable, int workers, Duration backoffInitial,
+                      Duration backoffMax, Clock clock) {
         this.logs = logs;
+        this.rotation = rotation;
         this.client = client;
         this.nodeName = nodeName;
         this.runtime = runtime;
@@ -77,7 +82,7 @@ public final class PodWorkers implements PodLocator, AutoCloseable {
         this.allocatable = allocatable;
         this.clock = clock;
         this.api = new PodApi(client, nodeName, clock);
-        this.lanes = Executors.newFixedThreadPool(4, named("pod-worker"));
+        this.lanes = Executors.newFixedThreadPool(workers, named("pod-worker"));
         this.probeThreads = Executors.newFixedThreadPool(4, named("pod-probe"));
         this.terminations = Executors.newCachedThreadPool(named("pod-terminate"));
         this.timer = Executors.newSingleThreadScheduledExecutor(named("pod-timer"));
@@ -123,6 +128,24 @@ public final class PodWorkers implements PodLocator, AutoCloseable {
         terminations.execute(this::removeOrphansWhenSynced);
         timer.scheduleWithFixedDelay(() -> terminations.execute(this::sweepSandboxes), SWEEP.toMillis(),
                 SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> terminations.execute(this::rotateLogs), LOG_CHECK.toMillis(),
+                LOG_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void rotateLogs() {
+        for (Lane lane : pods.values()) {
+            if (lane.terminating) {
+                continue;
+            }
+            Pod pod = lane.worker.pod();
+            for (ContainerBook b : lane.worker.books()) {
+                ContainerState run = b.current;
+                if (run != null && b.running() && b.attempt >= 0) {
+                    rotation.rotateIfDue(run.id(), logs.log(pod.getMetadata().getNamespace(),
+                            pod.getMetadata().getName(), lane.worker.uid(), b.name, b.attempt));
+                }
+            }
+        }
     }
 
     /**

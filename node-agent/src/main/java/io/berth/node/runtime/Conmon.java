@@ -40,20 +40,20 @@ final class Conmon {
     static final String CONTAINER_PID = "container.pid";
     static final String CONMON_LOG = "conmon.log";
     private static final String SYNC_FIFO = "sync";
+    private static final String CONTROL_FIFO = "ctl";
+    private static final String REOPEN_LOGS = "2 0 0\n";
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path binary;
     private final Runc runc;
     private final Path exitDir;
     private final Path socketDir;
-    private final long logSizeMax;
 
-    Conmon(Path binary, Runc runc, Path exitDir, Path socketDir, long logSizeMax) {
+    Conmon(Path binary, Runc runc, Path exitDir, Path socketDir) {
         this.binary = binary;
         this.runc = runc;
         this.exitDir = exitDir;
         this.socketDir = socketDir;
-        this.logSizeMax = logSizeMax;
     }
 
     Path exitFile(String id) {
@@ -75,11 +75,26 @@ final class Conmon {
                 "--exit-dir", exitDir.toString(),
                 "--conmon-pidfile", bundle.resolve(CONMON_PID).toString(),
                 "--container-pidfile", bundle.resolve(CONTAINER_PID).toString()));
-        if (logSizeMax > 0) {
-            argv.add("--log-size-max");
-            argv.add(Long.toString(logSizeMax));
-        }
+        // no --log-size-max: conmon would truncate the log; the agent rotates it instead (see reopenLog)
         return argv;
+    }
+
+    /**
+     * Asks the container's conmon to reopen its log file, as CRI-O's ReopenContainerLog does: the message
+     * {@code "2 0 0"} (reopen logs) on the control FIFO conmon keeps in the bundle. Opened read-write, the FIFO never
+     * blocks, even when conmon is gone.
+     */
+    void reopenLog(String id, Path bundle) {
+        Path ctl = bundle.resolve(CONTROL_FIFO);
+        if (!Files.exists(ctl) || process(bundle).isEmpty()) {
+            throw new RuntimeFailure("container " + id + " has no conmon to reopen its log");
+        }
+        try (RandomAccessFile out = new RandomAccessFile(ctl.toFile(), "rw")) {
+            out.write(REOPEN_LOGS.getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot ask conmon to reopen the log of container " + id + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

@@ -43,6 +43,12 @@ public interface ContainerRuntime {
     void removeContainer(String containerId, boolean force);
 
     /**
+     * Has the container's log writer close its log file and open it again at the same path (the CRI's
+     * ReopenContainerLog), after the file was renamed away by rotation.
+     */
+    void reopenLog(String containerId);
+
+    /**
      * Processes inside this runtime's pod cgroups that belong to none of its containers: pids in a pod's own cgroup
      * (beside its containers' cgroups, other than the pod's pause process) or in the cgroup of a pod it has no
      * sandbox for. Someone put them there by hand.

@@ -2,6 +2,8 @@ package io.berth.node.runtime;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -29,6 +31,21 @@ final class Mounts {
             return false;
         } catch (IOException e) {
             throw new RuntimeFailure("cannot read the mount table: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether {@code path} holds a namespace bind-mounted onto it: its device is nsfs's, not its directory's. Two
+     * stats, not a read of the whole mount table, so a pod's sync can ask every second.
+     */
+    static boolean isNamespacePin(Path path) {
+        try {
+            Object dev = Files.getAttribute(path, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+            return !dev.equals(Files.getAttribute(path.getParent(), "unix:dev"));
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException | UnsupportedOperationException e) {
+            return isMountPoint(path);
         }
     }
 

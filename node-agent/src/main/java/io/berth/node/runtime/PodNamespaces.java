@@ -96,7 +96,7 @@ final class PodNamespaces {
 
     /** The PID 1 of the PID namespace pinned at {@code pin}, if it lives. */
     static Optional<ProcessHandle> pause(Path pin) {
-        if (pin == null || !Files.exists(pin) || !Mounts.isMountPoint(pin)) {
+        if (pin == null || !Files.exists(pin) || !Mounts.isNamespacePin(pin)) {
             return Optional.empty();
         }
         long inode;

@@ -66,7 +66,7 @@ public final class RuncRuntime implements ContainerRuntime {
         Path runcRoot = runtime.runcRoot().toAbsolutePath().normalize();
         this.runc = new Runc(Commands.resolve(runtime.runc()), runcRoot);
         this.conmon = new Conmon(Commands.resolve(runtime.conmon()), runc, base.resolve("exits"),
-                base.resolve("attach"), runtime.logMaxSize() == null ? 0 : runtime.logMaxSize().toBytes());
+                base.resolve("attach"));
         this.network = network;
         this.cgroups = new PodCgroups(runtime.cgroupParent(), nodeName);
         this.sandboxes = new SandboxStore(base.resolve("sandboxes"));
@@ -125,7 +125,7 @@ public final class RuncRuntime implements ContainerRuntime {
     /** True when the sandbox's namespaces are still there to be joined. */
     private static boolean intact(SandboxStore.Entry entry) {
         Sandbox s = entry.sandbox();
-        return Mounts.isMountPoint(s.ipcns()) && Mounts.isMountPoint(s.utsns())
+        return Mounts.isNamespacePin(s.ipcns()) && Mounts.isNamespacePin(s.utsns())
                 && (s.netns() == null || Files.exists(s.netns()))
                 && (s.pidns() == null || PodNamespaces.pause(s.pidns()).isPresent());
     }
@@ -285,6 +285,12 @@ public final class RuncRuntime implements ContainerRuntime {
             throw new RuntimeFailure("no such container " + id);
         }
         runc.kill(id, signal.startsWith("SIG") ? signal.substring(3) : signal);
+    }
+
+    @Override
+    public void reopenLog(String containerId) {
+        String id = checkId("container id", containerId);
+        conmon.reopenLog(id, states.bundle(id));
     }
 
     @Override

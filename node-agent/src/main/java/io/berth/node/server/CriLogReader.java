@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 
 /**
@@ -18,8 +20,9 @@ import java.time.Instant;
  *
  * <p>Memory stays bounded whatever the file's size: one block is read at a time, and a line longer than
  * {@value #MAX_LINE} bytes is written out in pieces. A file that is missing reads as empty (its container may not have
- * written it yet); a file that shrank was truncated by rotation and is read again from its start. Not thread safe:
- * one reader per response.
+ * written it yet); a file that shrank was truncated and is read again from its start; when the path names a new file
+ * (the agent's log rotation renamed the old one away) the old file is read to its end, then the new one from its
+ * start. Not thread safe: one reader per response.
  */
 final class CriLogReader implements Closeable {
 
@@ -32,6 +35,8 @@ final class CriLogReader implements Closeable {
     private final boolean timestamps;
     private long remaining;
     private FileChannel channel;
+    /** The identity (device and inode) of the file {@link #channel} reads. */
+    private Object fileKey;
     private long position;
     /** The bytes of an entry whose line end has not been read yet. */
     private final ByteArrayOutputStream carry = new ByteArrayOutputStream();
@@ -67,7 +72,13 @@ final class CriLogReader implements Closeable {
             carry.reset();
         }
         if (position >= size) {
-            return null;
+            if (!reopenIfRotated()) {
+                return null;
+            }
+            size = channel.size();
+            if (size == 0) {
+                return null;
+            }
         }
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BLOCK, size - position));
         int n = channel.read(buffer, position);
@@ -129,12 +140,41 @@ final class CriLogReader implements Closeable {
             return true;
         }
         try {
+            fileKey = key();
             channel = FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             return false;
         }
         position = tailLines == null ? 0 : CriTail.start(channel, tailLines);
         return true;
+    }
+
+    /** When the path now names another file than the one read to its end: continue with that one, at its start. */
+    private boolean reopenIfRotated() throws IOException {
+        Object now;
+        try {
+            now = key();
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        if (now == null || now.equals(fileKey)) {
+            return false;
+        }
+        FileChannel next;
+        try {
+            next = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        channel.close();
+        channel = next;
+        fileKey = now;
+        position = 0;
+        return true;
+    }
+
+    private Object key() throws IOException {
+        return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
     }
 
     private void entry(byte[] buffer, int offset, int length, ByteArrayOutputStream out) throws IOException {

@@ -3,6 +3,7 @@ package io.berth.node.volumes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,8 +24,15 @@ import java.util.Optional;
  */
 public final class ApiVolumeSources implements VolumeSources {
 
+    /** How long the {@code kubernetes} Service read last is used before it is read again. */
+    private static final java.time.Duration MASTER_SERVICE_TTL = java.time.Duration.ofSeconds(10);
+
     private final KubernetesClient client;
     private final Path caFile;
+    private volatile MasterService masterService;
+
+    private record MasterService(Optional<Service> service, Instant read) {
+    }
 
     public ApiVolumeSources(KubernetesClient client, Path caFile) {
         this.client = client;
@@ -39,6 +47,27 @@ public final class ApiVolumeSources implements VolumeSources {
     @Override
     public Optional<Secret> secret(String namespace, String name) {
         return get(() -> client.secrets().inNamespace(namespace).withName(name).get(), "secret", name);
+    }
+
+    /**
+     * {@inheritDoc} Read at most every 10 seconds; when it cannot be read, the last answer
+     * stands (or none), so a container never fails for it.
+     */
+    @Override
+    public Optional<Service> masterService() {
+        MasterService last = masterService;
+        Instant now = Instant.now();
+        if (last != null && last.read().plus(MASTER_SERVICE_TTL).isAfter(now)) {
+            return last.service();
+        }
+        try {
+            Optional<Service> read = Optional.ofNullable(client.services().inNamespace("default")
+                    .withName("kubernetes").get());
+            masterService = new MasterService(read, now);
+            return read;
+        } catch (KubernetesClientException e) {
+            return last == null ? Optional.empty() : last.service();
+        }
     }
 
     private static <T> Optional<T> get(java.util.function.Supplier<T> read, String kind, String name) {

@@ -233,6 +233,7 @@ class PodWorkerTest {
     static final class FakeRuntime implements ContainerRuntime {
         final Map<String, ContainerState> containers = new LinkedHashMap<>();
         final List<String> removed = new ArrayList<>();
+        final List<String> reopened = new ArrayList<>();
 
         @Override
         public Sandbox runSandbox(SandboxConfig config) {
@@ -261,6 +262,11 @@ class PodWorkerTest {
         @Override
         public List<ContainerState> listContainers() {
             return List.copyOf(containers.values());
+        }
+
+        @Override
+        public void reopenLog(String containerId) {
+            reopened.add(containerId);
         }
 
         @Override

@@ -315,6 +315,48 @@ class RuncRuntimeIntegrationTest {
     }
 
     @Test
+    void conmonReopensALogRenamedAwayAndLosesNoLine() throws IOException {
+        Sandbox pod = node.runtime.runSandbox(config("rotating", false, false));
+        String id = "rotating-" + shortId();
+        node.runtime.startContainer(pod, node.plan(id, List.of("sh", "-c",
+                "i=0; while true; do echo line $i; i=$((i+1)); sleep 0.05; done")));
+        Path live = node.dir.resolve("logs").resolve(id + ".log");
+        Path rotated = node.dir.resolve("logs").resolve(id + ".log.20261128-050000");
+        await().atMost(SLOW).until(() -> log(id).contains("stdout F line 5\n"));
+
+        Files.move(live, rotated);
+        node.runtime.reopenLog(id);
+
+        await().atMost(SLOW).until(() -> log(id).contains("stdout F line "));
+        List<Integer> before = lineNumbers(Files.readString(rotated));
+        List<Integer> after = lineNumbers(log(id));
+        assertThat(before.get(0)).isZero();
+        assertThat(after.get(0)).as("the first line of the reopened log follows the rotated one's last")
+                .isEqualTo(before.get(before.size() - 1) + 1);
+        node.runtime.removeContainer(id, true);
+        node.runtime.removeSandbox(pod.podUid());
+        assertThatThrownBy(() -> node.runtime.reopenLog(id)).isInstanceOf(RuntimeFailure.class)
+                .hasMessageContaining("no conmon");
+    }
+
+    private static List<Integer> lineNumbers(String log) {
+        return log.lines().map(l -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1))).toList();
+    }
+
+    @Test
+    void aNamespacePinIsToldFromAPlainFileWithoutTheMountTable() throws IOException {
+        Path plain = Files.createFile(tmp.resolve("plain-" + shortId()));
+        try {
+            assertThat(Mounts.isNamespacePin(web.ipcns())).isTrue();
+            assertThat(Mounts.isNamespacePin(web.utsns())).isTrue();
+            assertThat(Mounts.isNamespacePin(plain)).isFalse();
+            assertThat(Mounts.isNamespacePin(tmp.resolve("absent"))).isFalse();
+        } finally {
+            Files.delete(plain);
+        }
+    }
+
+    @Test
     void sandboxesRemovedAtTheSameTimeAllGo() throws Exception {
         List<Sandbox> pods = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {

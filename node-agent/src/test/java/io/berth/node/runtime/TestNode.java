@@ -37,7 +37,7 @@ final class TestNode implements AutoCloseable {
         String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
         this.name = "node-" + suffix;
         this.runtimeProperties = new NodeProperties.Runtime(dir.resolve("runc"), "runc", "conmon", CGROUP_PARENT,
-                DataSize.ofMegabytes(10), Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(30),
+                DataSize.ofMegabytes(10), 5, 8, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(30),
                 "report");
         this.networkProperties = new NodeProperties.Network("bt" + suffix, "10.250." + subnet + ".0/24");
         Files.createDirectories(dir);

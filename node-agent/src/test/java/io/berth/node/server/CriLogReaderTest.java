@@ -123,6 +123,25 @@ class CriLogReaderTest {
     }
 
     @Test
+    void aFollowedLogContinuesInTheNewFileAfterRotation() throws IOException {
+        Path file = Files.writeString(dir.resolve("rotating.log"), "2024-05-06T10:00:01Z stdout F one\n");
+        try (CriLogReader reader = new CriLogReader(file, null, null, false, null)) {
+            assertThat(readAll(reader)).isEqualTo("one\n");
+
+            // written to the old file after the rename, before the writer reopened: still read
+            Files.move(file, dir.resolve("rotating.log.20240506-100002"));
+            append(dir.resolve("rotating.log.20240506-100002"), "2024-05-06T10:00:02Z stdout F two\n");
+            assertThat(readAll(reader)).isEqualTo("two\n");
+            assertThat(reader.next()).isNull();
+
+            Files.writeString(file, "2024-05-06T10:00:03Z stdout F three\n");
+            assertThat(readAll(reader)).isEqualTo("three\n");
+            append(file, "2024-05-06T10:00:04Z stdout F four\n");
+            assertThat(readAll(reader)).isEqualTo("four\n");
+        }
+    }
+
+    @Test
     void aMissingFileReadsAsEmptyUntilItAppears() throws IOException {
         Path file = dir.resolve("later.log");
         try (CriLogReader reader = new CriLogReader(file, 5L, null, false, null)) {

@@ -75,6 +75,11 @@ final class StubRuntime implements ContainerRuntime, PodLocator {
     }
 
     @Override
+    public void reopenLog(String containerId) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void signal(String containerId, String signal) {
         throw new UnsupportedOperationException();
     }
