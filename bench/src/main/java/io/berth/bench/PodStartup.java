@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  * <p>Each node first starts 10 pods and deletes them, so that the figures are those of a running agent, not of its
  * first minute's JIT compilation. Every pod is deleted at the end (grace period 0) and the benchmark waits until the
  * agent has removed their containers and sandboxes; sandboxes the agent leaves behind are a row of their own (goal
- * 0), and the real node then removes whatever is left ({@link BenchNode#close}). The node agent runs with the
- * harness's JVM flags, the benchmark cluster's ({@code BERTH_BENCH_JVM_OPTS}), which the RSS row names. Where the
+ * 0), and the real node then removes whatever is left ({@link BenchNode#close}). The real node's agent runs with the
+ * JVM flags {@code bin/berth up} gives it ({@link ClusterHarness#REAL_NODE_JVM}), which the RSS row names. Where the
  * time goes is on the progress log ({@link StartupStages}). Needs root: elsewhere it prints its rows with the reason.
  */
 final class PodStartup implements Benchmark {
@@ -253,7 +253,7 @@ final class PodStartup implements Benchmark {
         }
         rows.add(Row.info(NAME, "create latency p99 at 5/s (fabric8 through the gateway)",
                 millis(real.result().creates(), 99), "ms"));
-        rows.add(Row.goal(NAME, RSS_FIGURE + ", JVM flags \"" + Clusters.jvmOpts() + "\"",
+        rows.add(Row.goal(NAME, RSS_FIGURE + ", JVM flags \"" + String.join(" ", ClusterHarness.REAL_NODE_JVM) + "\"",
                 Table.number(real.agentRssKb() / 1024.0), "MiB", RSS_GOAL,
                 real.agentRssKb() > 0 && real.agentRssKb() <= GOAL_RSS_KB));
         rows.add(Row.info(NAME, "conmon RSS, total of " + real.conmons() + " processes",
@@ -262,15 +262,12 @@ final class PodStartup implements Benchmark {
                 Table.number(real.cpu().ownSeconds()), "s"));
         rows.add(Row.info(NAME, "node agent CPU, first create to last Running: its commands (ip, runc, mount, ...)",
                 Table.number(real.cpu().childrenSeconds()), "s"));
-        if (!real.left().containers().isEmpty()) {
-            rows.add(Row.goal(NAME, "containers the agent left after the pods' deletion",
-                    Integer.toString(real.left().containers().size()), "containers", "0", false));
-        }
-        if (!real.left().sandboxes().isEmpty()) {
-            rows.add(Row.goal(NAME, "pod sandboxes (network namespaces) the agent left after the deletion of "
-                            + (PODS + WARMUP_PODS) + " pods", Integer.toString(real.left().sandboxes().size()),
-                    "sandboxes", "0", false));
-        }
+        rows.add(Row.goal(NAME, "containers the agent left after the pods' deletion",
+                Integer.toString(real.left().containers().size()), "containers", "0",
+                real.left().containers().isEmpty()));
+        rows.add(Row.goal(NAME, "pod sandboxes (network namespaces) the agent left after the deletion of "
+                        + (PODS + WARMUP_PODS) + " pods", Integer.toString(real.left().sandboxes().size()),
+                "sandboxes", "0", real.left().sandboxes().isEmpty()));
         return rows;
     }
 

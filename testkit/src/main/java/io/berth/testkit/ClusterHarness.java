@@ -78,7 +78,7 @@ public final class ClusterHarness implements AutoCloseable {
     }
 
     /** The node agent's JVM flags on a real node, as {@code bin/berth up} starts it. */
-    static final List<String> REAL_NODE_JVM = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    public static final List<String> REAL_NODE_JVM = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xss512k");
 
     public static Builder builder() {

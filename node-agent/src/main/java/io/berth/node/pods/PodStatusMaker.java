@@ -213,7 +213,8 @@ public final class PodStatusMaker {
         return new ContainerStateBuilder().withNewTerminated()
                 .withContainerID("runc://" + s.id())
                 .withExitCode(code)
-                .withReason(s.exitCode() == null ? "Unknown" : code == 0 ? "Completed" : code == 137 ? "Error" : "Error")
+                .withReason(s.oomKilled() ? "OOMKilled" : s.exitCode() == null ? "Unknown"
+                        : code == 0 ? "Completed" : "Error")
                 .withMessage(message)
                 .withStartedAt(time(s.startedAt()))
                 .withFinishedAt(time(s.finishedAt()))

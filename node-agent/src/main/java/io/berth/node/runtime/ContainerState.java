@@ -14,9 +14,16 @@ import java.util.Map;
  * @param finishedAt when it stopped (the exit file's time), if known
  * @param labels     the annotations the agent put into its bundle ({@code io.berth.pod.uid},
  *                   {@code io.berth.container.name}, ...); empty for a container the agent did not create
+ * @param oomKilled  stopped, and the kernel's OOM killer struck in its memory cgroup (conmon's {@code oom} file)
  */
 public record ContainerState(String id, String status, long pid, Integer exitCode, Instant startedAt,
-                             Instant finishedAt, Map<String, String> labels) {
+                             Instant finishedAt, Map<String, String> labels, boolean oomKilled) {
+
+    /** A container the OOM killer did not touch. */
+    public ContainerState(String id, String status, long pid, Integer exitCode, Instant startedAt, Instant finishedAt,
+                          Map<String, String> labels) {
+        this(id, status, pid, exitCode, startedAt, finishedAt, labels, false);
+    }
 
     public boolean running() {
         return "running".equals(status);

@@ -24,6 +24,7 @@ import java.util.Optional;
 final class ContainerStates {
 
     static final String STARTED = "started";
+    static final String OOM = "oom";
     /** How long a stopped container's exit file may lag behind runc's "stopped" while its conmon still runs. */
     private static final Duration EXIT_FILE_LAG = Duration.ofSeconds(2);
 
@@ -82,7 +83,9 @@ final class ContainerStates {
             // the exit file's time comes from the kernel's coarse clock (a tick behind at worst)
             finishedAt = startedAt;
         }
-        return new ContainerState(id, status, pid, exitCode, startedAt, finishedAt, labels(id, runcState));
+        // conmon creates "oom" in the bundle (its working directory) when the memory cgroup reports an OOM kill
+        boolean oomKilled = "stopped".equals(status) && Files.exists(bundle(id).resolve(OOM));
+        return new ContainerState(id, status, pid, exitCode, startedAt, finishedAt, labels(id, runcState), oomKilled);
     }
 
     void recordStart(String id, Instant when) {

@@ -160,6 +160,20 @@ class PodWorkerTest {
     }
 
     @Test
+    void anOomKillIsTheTerminationReasonAndTheLastStateOfTheRestart() {
+        PodWorker w = worker(pod("Always"));
+        w.sync();
+        ContainerState s = runtime.containers.get("main-0");
+        runtime.containers.put("main-0", new ContainerState("main-0", "stopped", 0, 137, s.startedAt(),
+                clock.instant(), s.labels(), true));
+        w.sync();
+
+        assertThat(launched).containsExactly("main-0", "main-1");
+        assertThat(main().getLastState().getTerminated().getReason()).isEqualTo("OOMKilled");
+        assertThat(main().getLastState().getTerminated().getExitCode()).isEqualTo(137);
+    }
+
+    @Test
     void initContainersRunOneAfterAnotherBeforeTheContainers() {
         PodWorker w = worker(pod("Always", "first", "second"));
         w.sync();

@@ -357,6 +357,25 @@ class RuncRuntimeIntegrationTest {
     }
 
     @Test
+    void aContainerTheOomKillerStruckSaysSo() throws IOException {
+        Sandbox pod = node.runtime.runSandbox(config("greedy", false, false));
+        String greedy = "greedy-" + shortId();
+        String modest = "modest-" + shortId();
+        node.runtime.startContainer(pod, node.plan(greedy, List.of("python3", "-c",
+                "x = [bytearray(1024 * 1024) for _ in range(512)]"), 32L * 1024 * 1024));
+        node.runtime.startContainer(pod, node.plan(modest, List.of("sh", "-c", "exit 137"), 32L * 1024 * 1024));
+
+        ContainerState killed = awaitExit(node, greedy);
+        ContainerState exited = awaitExit(node, modest);
+
+        assertThat(killed.exitCode()).isEqualTo(137);
+        assertThat(killed.oomKilled()).isTrue();
+        assertThat(exited.exitCode()).isEqualTo(137);
+        assertThat(exited.oomKilled()).as("exit code 137 alone is no OOM kill").isFalse();
+        node.runtime.removeSandbox(pod.podUid());
+    }
+
+    @Test
     void sandboxesRemovedAtTheSameTimeAllGo() throws Exception {
         List<Sandbox> pods = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {

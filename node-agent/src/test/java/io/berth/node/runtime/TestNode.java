@@ -83,6 +83,11 @@ final class TestNode implements AutoCloseable {
 
     /** A plan running {@code args} with a host-shaped rootfs (read-only binds of the host's system directories). */
     ContainerPlan plan(String id, List<String> args) throws IOException {
+        return plan(id, args, 0);
+    }
+
+    /** As {@link #plan(String, List)}, limited to {@code memoryLimitBytes} (0: no limit). */
+    ContainerPlan plan(String id, List<String> args, long memoryLimitBytes) throws IOException {
         Path rootfs = Files.createDirectories(dir.resolve("rootfs").resolve(id));
         List<ContainerPlan.Mount> mounts = new ArrayList<>();
         for (String d : List.of("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc")) {
@@ -92,7 +97,7 @@ final class TestNode implements AutoCloseable {
         }
         return new ContainerPlan(id, rootfs, false, args, List.of("GREETING=hello"), "/", 0, 0, List.of(),
                 Set.of("CAP_CHOWN", "CAP_KILL", "CAP_SETUID", "CAP_SETGID", "CAP_NET_BIND_SERVICE"),
-                false, false, true, mounts, dir.resolve("logs").resolve(id + ".log"), 0, 0, 100_000, 2, 0,
+                false, false, true, mounts, dir.resolve("logs").resolve(id + ".log"), memoryLimitBytes, 0, 100_000, 2, 0,
                 Map.of("io.berth.container.name", id));
     }
 
