@@ -40,6 +40,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class WatchCache implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WatchCache.class);
+    /** How long a waiter gives events on their way before etcd is asked (see {@link #confirmSoon()}). */
+    private static final long CONFIRM_DELAY_MS = 10;
 
     private final ResourceType type;
     private final EtcdStore store;
@@ -118,6 +120,7 @@ public final class WatchCache implements AutoCloseable {
                 skipThrough = 0;
                 startEtcdWatch(page.revision() + 1);
                 releaseWaiters();
+                confirmSoon();
             } finally {
                 lock.unlock();
             }
@@ -272,6 +275,16 @@ public final class WatchCache implements AutoCloseable {
         }
     }
 
+    /**
+     * A confirmation a moment from now: an event on its way usually arrives first and releases the waiters, sparing
+     * etcd a scan of the resource's keys.
+     */
+    private void confirmSoon() {
+        if (!waiters.isEmpty()) {
+            scheduler.schedule(this::confirmLocked, CONFIRM_DELAY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
     private void confirmLocked() {
         lock.lock();
         try {
@@ -302,7 +315,7 @@ public final class WatchCache implements AutoCloseable {
                 }
                 f.completeExceptionally(StatusErrors.resourceVersionTooLarge(rv, revision));
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-            confirm();
+            confirmSoon();
             return f;
         } finally {
             lock.unlock();
