@@ -6,11 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,23 +17,8 @@ class LogRotationTest {
     @TempDir
     Path dir;
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-28T05:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final PodWorkerTest.MutableClock clock =
+            new PodWorkerTest.MutableClock(Instant.parse("2026-11-28T05:00:00Z"));
 
     @Test
     void aLogBelowItsSizeStays() throws IOException {
@@ -70,7 +52,7 @@ class LogRotationTest {
         for (int i = 0; i < 4; i++) {
             Files.writeString(log, "rotation " + i);
             assertThat(rotation.rotateIfDue("c1", log)).isTrue();
-            now.set(now.get().plus(Duration.ofSeconds(10)));
+            clock.advance(Duration.ofSeconds(10));
         }
 
         assertThat(LogRotation.rotated(log)).extracting(p -> p.getFileName().toString())
