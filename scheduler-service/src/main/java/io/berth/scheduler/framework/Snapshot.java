@@ -1,0 +1,57 @@
+package io.berth.scheduler.framework;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster as one scheduling cycle sees it: every node with its pods, bound and assumed, frozen for the cycle
+ * (Kubernetes' {@code cache.Snapshot}). Built by the cache; nobody changes it while a cycle reads it.
+ */
+public final class Snapshot {
+
+    private final List<NodeInfo> nodes;
+    private final Map<String, NodeInfo> byName;
+    private final List<NodeInfo> withAffinityPods;
+    private final List<NodeInfo> withRequiredAntiAffinityPods;
+
+    public Snapshot(List<NodeInfo> nodes) {
+        this.nodes = Collections.unmodifiableList(new ArrayList<>(nodes));
+        this.byName = new HashMap<>(nodes.size() * 2);
+        List<NodeInfo> affinity = new ArrayList<>();
+        List<NodeInfo> antiAffinity = new ArrayList<>();
+        for (NodeInfo n : nodes) {
+            byName.put(n.name(), n);
+            if (!n.podsWithAffinity().isEmpty()) {
+                affinity.add(n);
+            }
+            if (!n.podsWithRequiredAntiAffinity().isEmpty()) {
+                antiAffinity.add(n);
+            }
+        }
+        this.withAffinityPods = affinity;
+        this.withRequiredAntiAffinityPods = antiAffinity;
+    }
+
+    /** Every node, in the cache's order (stable between cycles, so round-robin starts spread the search). */
+    public List<NodeInfo> nodes() {
+        return nodes;
+    }
+
+    /** The node called {@code name}, or null. */
+    public NodeInfo get(String name) {
+        return byName.get(name);
+    }
+
+    /** Nodes with at least one pod that has pod affinity or anti-affinity terms. */
+    public List<NodeInfo> withAffinityPods() {
+        return withAffinityPods;
+    }
+
+    /** Nodes with at least one pod that has required anti-affinity terms. */
+    public List<NodeInfo> withRequiredAntiAffinityPods() {
+        return withRequiredAntiAffinityPods;
+    }
+}
