@@ -59,6 +59,9 @@ public final class ClusterHarness implements AutoCloseable {
     private final String simulatorToken = token();
     private final Path tokenFile;
     private final Path simulatorTokenFile;
+    private final String schedulerToken = token();
+    private final Path schedulerTokenFile;
+    private final List<SchedulerHandle> schedulers = new ArrayList<>();
     private final List<NodeAgentHandle> nodeAgents = new ArrayList<>();
     private final Path kubeconfig;
     private final Builder config;
@@ -74,6 +77,7 @@ public final class ClusterHarness implements AutoCloseable {
         this.etcd = EtcdProcess.start(pkiDir);
         this.tokenFile = workDir.resolve("tokens.csv");
         this.simulatorTokenFile = workDir.resolve("simulator.token");
+        this.schedulerTokenFile = workDir.resolve("scheduler.token");
         this.kubeconfig = workDir.resolve("kubeconfig");
     }
 
@@ -203,9 +207,11 @@ public final class ClusterHarness implements AutoCloseable {
     private void writeTokens() {
         String csv = adminToken + ",admin," + UUID.randomUUID() + ",\"system:masters\"\n"
                 + userToken + ",alice," + UUID.randomUUID() + ",\"tenants,developers\"\n"
-                + simulatorToken + ",system:berth-simulator," + UUID.randomUUID() + "\n";
+                + simulatorToken + ",system:berth-simulator," + UUID.randomUUID() + "\n"
+                + schedulerToken + ",system:kube-scheduler," + UUID.randomUUID() + "\n";
         writePrivate(tokenFile, csv);
         writePrivate(simulatorTokenFile, simulatorToken + "\n");
+        writePrivate(schedulerTokenFile, schedulerToken + "\n");
     }
 
     private void writeKubeconfig() {
@@ -307,6 +313,20 @@ public final class ClusterHarness implements AutoCloseable {
      * A file holding the node simulator's token (user {@code system:berth-simulator}, its own RBAC role and priority
      * level), for {@code berth.node.simulate.token-file}.
      */
+    /**
+     * Starts a scheduler-service replica called {@code name} (its Lease holder identity) with {@code properties}
+     * ({@code berth.scheduler.*}) and waits until its informers have listed. The harness stops it on {@link #close}.
+     */
+    public SchedulerHandle startScheduler(String name, Map<String, String> properties) {
+        SchedulerHandle scheduler = SchedulerHandle.create(name, jar("scheduler-service"), config.jvmArgs, pkiDir,
+                gatewayUrl(), schedulerTokenFile, workDir, properties);
+        synchronized (schedulers) {
+            schedulers.add(scheduler);
+        }
+        scheduler.start(STARTUP);
+        return scheduler;
+    }
+
     public Path simulatorTokenFile() {
         return simulatorTokenFile;
     }
@@ -389,6 +409,9 @@ public final class ClusterHarness implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (schedulers) {
+            schedulers.forEach(SchedulerHandle::close);
+        }
         synchronized (nodeAgents) {
             nodeAgents.forEach(NodeAgentHandle::close);
         }

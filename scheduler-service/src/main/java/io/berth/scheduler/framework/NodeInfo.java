@@ -113,6 +113,14 @@ public final class NodeInfo {
         this.generation = generation;
     }
 
+    /** The node was deleted while pods are still counted on it. */
+    public void clearNode(long generation) {
+        this.node = null;
+        this.allocatable = new Resource();
+        this.allocatablePods = 0;
+        this.generation = generation;
+    }
+
     public void addPod(PodInfo p, long generation) {
         pods.add(p);
         if (p.hasAffinity()) {
