@@ -8,6 +8,7 @@ import io.berth.scheduler.plugins.nodename.NodeName;
 import io.berth.scheduler.plugins.nodeports.NodePorts;
 import io.berth.scheduler.plugins.noderesources.BalancedAllocation;
 import io.berth.scheduler.plugins.noderesources.Fit;
+import io.berth.scheduler.plugins.noderesources.ScoringStrategy;
 import io.berth.scheduler.plugins.nodeunschedulable.NodeUnschedulable;
 import io.berth.scheduler.plugins.tainttoleration.TaintToleration;
 
@@ -48,7 +49,7 @@ public final class DefaultProfile {
                 new TaintToleration(),
                 new NodeAffinity(),
                 new NodePorts(),
-                new Fit(scoringStrategy),
+                new Fit(ScoringStrategy.of(scoringStrategy)),
                 new BalancedAllocation(),
                 new DefaultPreemption(framework, preemption));
     }

@@ -28,6 +28,16 @@ public enum ScoringStrategy {
         }
     };
 
+    /** The strategy Kubernetes calls {@code name} ({@code LeastAllocated}, {@code MostAllocated}). */
+    public static ScoringStrategy of(String name) {
+        return switch (name) {
+            case "LeastAllocated" -> LEAST_ALLOCATED;
+            case "MostAllocated" -> MOST_ALLOCATED;
+            default -> throw new IllegalArgumentException("berth.scheduler.scoring-strategy must be LeastAllocated or "
+                    + "MostAllocated, not " + name);
+        };
+    }
+
     /**
      * @param requested   what the node's pods and the incoming pod request
      * @param allocatable what the node offers, greater than zero (callers leave out resources a node has none of)
