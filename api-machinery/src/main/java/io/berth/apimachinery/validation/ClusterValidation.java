@@ -1,6 +1,7 @@
 package io.berth.apimachinery.validation;
 
 import io.berth.apimachinery.errors.FieldError;
+import io.berth.apimachinery.scheduling.SystemPriorityClasses;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.LimitRangeItem;
@@ -25,9 +26,6 @@ import java.util.TreeMap;
 /** Rules for the smaller kinds: Namespace, Node, PriorityClass, Lease, ResourceQuota, LimitRange, Event. */
 final class ClusterValidation {
 
-    static final int HIGHEST_USER_PRIORITY = 1_000_000_000;
-    private static final Map<String, Integer> SYSTEM_PRIORITY_CLASSES = Map.of(
-            "system-cluster-critical", 2_000_000_000, "system-node-critical", 2_000_001_000);
     private static final Set<String> STANDARD_FINALIZERS = Set.of("kubernetes", "orphan", "foregroundDeletion");
     private static final Set<String> STANDARD_QUOTA_RESOURCES = Set.of("cpu", "memory", "ephemeral-storage",
             "requests.cpu", "requests.memory", "requests.storage", "requests.ephemeral-storage", "limits.cpu",
@@ -111,25 +109,33 @@ final class ClusterValidation {
         List<FieldError> errs = new ArrayList<>();
         String name = pc.getMetadata() == null || pc.getMetadata().getName() == null ? "" : pc.getMetadata().getName();
         int value = pc.getValue() == null ? 0 : pc.getValue();
-        if (name.startsWith("system-")) {
-            Integer known = SYSTEM_PRIORITY_CLASSES.get(name);
-            String why = known == null ? name + " is not a known system priority class"
-                    : known != value ? "value of " + name + " PriorityClass must be " + known
-                    : Boolean.TRUE.equals(pc.getGlobalDefault()) ? "globalDefault of " + name + " PriorityClass must be false"
-                    : null;
+        if (name.startsWith(SystemPriorityClasses.PREFIX)) {
+            String why = unknownSystemClass(name, value, Boolean.TRUE.equals(pc.getGlobalDefault()));
             if (why != null) {
-                errs.add(Errs.forbidden(FieldPath.of("metadata", "name"), "priority class names with 'system-'"
-                        + " prefix are reserved for system use only. error: " + why));
+                errs.add(Errs.forbidden(FieldPath.of("metadata", "name"), "priority class names with '"
+                        + SystemPriorityClasses.PREFIX + "' prefix are reserved for system use only. error: " + why));
             }
-        } else if (value > HIGHEST_USER_PRIORITY) {
-            errs.add(Errs.forbidden(FieldPath.of("value"),
-                    "maximum allowed value of a user defined priority is " + HIGHEST_USER_PRIORITY));
+        } else if (value > SystemPriorityClasses.HIGHEST_USER_DEFINABLE_PRIORITY) {
+            errs.add(Errs.forbidden(FieldPath.of("value"), "maximum allowed value of a user defined priority is "
+                    + SystemPriorityClasses.HIGHEST_USER_DEFINABLE_PRIORITY));
         }
         if (pc.getPreemptionPolicy() != null) {
             PodValidation.oneOf(errs, pc.getPreemptionPolicy(), List.of("PreemptLowerPriority", "Never"),
                     FieldPath.of("preemptionPolicy"));
         }
         return errs;
+    }
+
+    /** Why a {@code system-} class is not one of the system classes exactly (Kubernetes' IsKnownSystemPriorityClass). */
+    private static String unknownSystemClass(String name, int value, boolean globalDefault) {
+        PriorityClass known = SystemPriorityClasses.find(name).orElse(null);
+        if (known == null) {
+            return name + " is not a known system priority class";
+        }
+        if (known.getValue() != value) {
+            return "value of " + name + " PriorityClass must be " + known.getValue();
+        }
+        return globalDefault ? "globalDefault of " + name + " PriorityClass must be false" : null;
     }
 
     static List<FieldError> validatePriorityClassUpdate(PriorityClass n, PriorityClass o) {

@@ -42,6 +42,21 @@ class ClusterKindsValidationTest {
                         with(Fixtures::priorityClass, p -> p.getMetadata().setName("system-foo")), "metadata.name",
                         FORBIDDEN, "Forbidden: priority class names with 'system-' prefix are reserved for system use"
                                 + " only. error: system-foo is not a known system priority class"),
+                Case.exactly("a system class has its system value", "priorityclasses",
+                        with(Fixtures::priorityClass, p -> {
+                            p.getMetadata().setName("system-cluster-critical");
+                            p.setValue(1_000_000_000);
+                        }), "metadata.name", FORBIDDEN, "Forbidden: priority class names with 'system-' prefix are"
+                                + " reserved for system use only. error: value of system-cluster-critical PriorityClass"
+                                + " must be 2000000000"),
+                Case.exactly("a system class is never the global default", "priorityclasses",
+                        with(Fixtures::priorityClass, p -> {
+                            p.getMetadata().setName("system-node-critical");
+                            p.setValue(2_000_001_000);
+                            p.setGlobalDefault(true);
+                        }), "metadata.name", FORBIDDEN, "Forbidden: priority class names with 'system-' prefix are"
+                                + " reserved for system use only. error: globalDefault of system-node-critical"
+                                + " PriorityClass must be false"),
                 Case.of("the preemption policy is one Kubernetes knows", "priorityclasses",
                         with(Fixtures::priorityClass, p -> p.setPreemptionPolicy("Sometimes")), "preemptionPolicy",
                         NOT_SUPPORTED),

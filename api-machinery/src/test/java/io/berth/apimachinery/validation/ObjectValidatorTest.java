@@ -3,6 +3,7 @@ package io.berth.apimachinery.validation;
 import io.berth.apimachinery.errors.ApiException;
 import io.berth.apimachinery.errors.FieldError;
 import io.berth.apimachinery.json.Json;
+import io.berth.apimachinery.scheduling.SystemPriorityClasses;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
@@ -37,6 +38,8 @@ class ObjectValidatorTest {
                 new Fixture("configmaps", Fixtures::configMap), new Fixture("secrets", Fixtures::secret),
                 new Fixture("namespaces", Fixtures::namespace), new Fixture("nodes", Fixtures::node),
                 new Fixture("leases", Fixtures::lease), new Fixture("priorityclasses", Fixtures::priorityClass),
+                new Fixture("priorityclasses", () -> SystemPriorityClasses.all().get(0)),
+                new Fixture("priorityclasses", () -> SystemPriorityClasses.all().get(1)),
                 new Fixture("roles", Fixtures::role), new Fixture("clusterroles", Fixtures::clusterRole),
                 new Fixture("rolebindings", Fixtures::roleBinding),
                 new Fixture("clusterrolebindings", Fixtures::clusterRoleBinding),
@@ -182,6 +185,11 @@ class ObjectValidatorTest {
                         b -> b.getRoleRef().setName("admin"), "roleRef", INVALID, null),
                 refused("a priority class value is fixed", "priorityclasses", Fixtures::priorityClass,
                         p -> p.setValue(2000), "value", FORBIDDEN, "Forbidden: may not be changed in an update."),
+                refused("a priority class preemption policy is fixed", "priorityclasses", Fixtures::priorityClass,
+                        p -> p.setPreemptionPolicy("Never"), "preemptionPolicy", INVALID,
+                        "Invalid value: \"Never\": field is immutable"),
+                allowed("a priority class may become the global default", "priorityclasses", Fixtures::priorityClass,
+                        p -> p.setGlobalDefault(true)),
                 refused("a node's pod CIDR is fixed once set", "nodes", Fixtures::node,
                         n -> n.getSpec().setPodCIDRs(List.of("10.244.2.0/24")), "spec.podCIDRs", FORBIDDEN, null),
                 refused("no finalizer may be added while deleting", "configmaps", () -> {

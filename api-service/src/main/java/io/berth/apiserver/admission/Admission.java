@@ -4,6 +4,7 @@ import io.berth.apimachinery.errors.FieldError;
 import io.berth.apimachinery.errors.StatusErrors;
 import io.berth.apimachinery.registry.ResourceRegistry;
 import io.berth.apimachinery.registry.ResourceType;
+import io.berth.apimachinery.scheduling.SystemPriorityClasses;
 import io.berth.apimachinery.validation.ObjectValidator;
 import io.berth.apiserver.auth.Requester;
 import io.berth.apiserver.authz.Authorization;
@@ -16,16 +17,19 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.authentication.BoundObjectReference;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The admission chain, in Kubernetes' order: NamespaceLifecycle (no new objects in a missing or terminating
- * namespace; the system namespaces cannot be deleted) and NodeRestriction (what a node may change, field by field)
- * before object validation (422); RBAC escalation prevention after it, where Kubernetes' policy-based storage runs.
- * Every step knows who is asking ({@link Requester}). Thread safe.
+ * namespace; the system namespaces cannot be deleted), NodeRestriction (what a node may change, field by field) and
+ * Priority's mutating half (a pod's priority from its PriorityClass, {@link PriorityAdmission}) before object
+ * validation (422); RBAC escalation prevention and Priority's validating half (one global default PriorityClass)
+ * after it. Every step knows who is asking ({@link Requester}). Thread safe.
  */
 public final class Admission {
 
@@ -33,32 +37,51 @@ public final class Admission {
 
     private final ResourceType namespaces;
     private final ResourceType pods;
+    private final ResourceType priorityClasses;
     private final EtcdStore store;
     private final WatchCaches caches;
     private final Authorization authorization;
     private final NodeRestriction nodeRestriction = new NodeRestriction();
     private final Escalation escalation;
+    private final PriorityAdmission priority;
 
+    /** With Kubernetes' 3 s for a watch cache to catch up with etcd before a global default PriorityClass check. */
     public Admission(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Authorization authorization) {
+        this(registry, store, caches, authorization, Duration.ofSeconds(3));
+    }
+
+    /** @param freshnessWait how long a check that must see etcd's latest state waits for a watch cache */
+    public Admission(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Authorization authorization,
+                     Duration freshnessWait) {
         this.namespaces = registry.find("", "v1", "namespaces").orElseThrow();
         this.pods = registry.find("", "v1", "pods").orElseThrow();
+        this.priorityClasses = registry.find("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
         this.store = store;
         this.caches = caches;
         this.authorization = authorization;
         this.escalation = new Escalation(authorization, registry);
+        this.priority = new PriorityAdmission(pods, priorityClasses, store, caches.get(priorityClasses),
+                freshnessWait);
     }
 
     /**
      * The checks of a create that come before validation. NamespaceLifecycle refuses a create in a namespace that
      * does not exist (404) or is being terminated (403), as Kubernetes' plugin does: the cache answers when it knows
      * the namespace, etcd otherwise, since the namespace may have been created a moment ago through another replica.
-     * NodeRestriction refuses what a node may not create (403). For an RBAC object whose writer is checked for
-     * escalation, it completes once the RBAC caches have caught up with etcd ({@link Authorization#fresh()}).
+     * NodeRestriction refuses what a node may not create (403). Priority sets a pod's priority from its class, or
+     * refuses it (403). For an RBAC object whose writer is checked for escalation, it completes once the RBAC caches
+     * have caught up with etcd ({@link Authorization#fresh()}); for a PriorityClass that would be the global default,
+     * once the PriorityClass cache has.
      */
     public CompletableFuture<Void> admitCreate(Requester who, ResourceType type, HasMetadata obj) {
         nodeRestriction.admit(who.user(), NodeRestriction.Operation.CREATE, type, "",
                 obj.getMetadata().getNamespace(), obj.getMetadata().getName(), obj, null);
-        return namespaceLifecycle(type, obj).thenCompose(ignored -> prepareWrite(who, type));
+        return namespaceLifecycle(type, obj)
+                .thenCompose(ignored -> obj instanceof Pod pod ? priority.admitPodCreate(pod)
+                        : CompletableFuture.completedFuture(null))
+                .thenCompose(ignored -> type != priorityClasses ? prepareWrite(who, type)
+                        : Boolean.TRUE.equals(((PriorityClass) obj).getGlobalDefault()) ? priority.catchUp()
+                        : CompletableFuture.completedFuture(null));
     }
 
     private CompletableFuture<Void> namespaceLifecycle(ResourceType type, HasMetadata obj) {
@@ -85,20 +108,38 @@ public final class Admission {
 
     /**
      * What an update or patch waits for before its read-modify-write: for an RBAC object whose writer is checked
-     * for escalation, that the RBAC caches have caught up with etcd; otherwise nothing.
+     * for escalation, that the RBAC caches have caught up with etcd; for a PriorityClass (which may become the
+     * global default), that the PriorityClass cache has; otherwise nothing.
      */
     public CompletableFuture<Void> prepareWrite(Requester who, ResourceType type) {
         if (Escalation.governs(type) && !Escalation.trusted(who)) {
             return authorization.fresh();
         }
+        if (type == priorityClasses) {
+            return priority.catchUp();
+        }
         return CompletableFuture.completedFuture(null);
     }
 
-    /** Refuses deleting a system namespace (403); checked before the object is read. */
+    /**
+     * Refuses deleting a system namespace or a system PriorityClass (403); checked before the object is read.
+     */
     public void admitDelete(ResourceType type, String name) {
         if (type == namespaces && UNDELETABLE_NAMESPACES.contains(name)) {
             throw StatusErrors.forbidden(type, name, "this namespace may not be deleted");
         }
+        if (type == priorityClasses) {
+            priority.admitDelete(name);
+        }
+    }
+
+    /**
+     * True for the objects {@link #admitDelete(ResourceType, String)} refuses; a deletecollection passes over them
+     * (Berth's rule: Kubernetes' deletecollection of priorityclasses would remove the system classes).
+     */
+    public boolean undeletable(ResourceType type, String name) {
+        return (type == namespaces && UNDELETABLE_NAMESPACES.contains(name))
+                || (type == priorityClasses && SystemPriorityClasses.isSystem(name));
     }
 
     /**
@@ -111,12 +152,18 @@ public final class Admission {
                 current.getMetadata().getNamespace(), current.getMetadata().getName(), null, current);
     }
 
-    /** Escalation prevention (403) and validation (422); as in Kubernetes a refused escalation is the answer. */
+    /**
+     * Escalation prevention (403), validation (422), then the one-global-default rule of PriorityClasses (403); as in
+     * Kubernetes a refused escalation is the answer.
+     */
     public void validateCreate(Requester who, ResourceType type, HasMetadata obj) {
         List<FieldError> errors = ObjectValidator.validate(type, obj);
         checkEscalation(who, type, "", obj, null, errors);
         if (!errors.isEmpty()) {
             throw StatusErrors.invalid(type, obj.getMetadata().getName(), errors);
+        }
+        if (type == priorityClasses) {
+            priority.validateClass(true, (PriorityClass) obj);
         }
     }
 
@@ -146,8 +193,18 @@ public final class Admission {
     }
 
     /**
+     * The mutating admission of an update of the main resource, before the update strategy runs: a pod keeps the
+     * priority and preemption policy it was created with when the client leaves them out. Mutates {@code obj}.
+     */
+    public void admitUpdate(ResourceType type, HasMetadata obj, HasMetadata old) {
+        if (type == pods && obj instanceof Pod pod && old instanceof Pod oldPod) {
+            PriorityAdmission.admitPodUpdate(pod, oldPod);
+        }
+    }
+
+    /**
      * The checks of an update, run on each attempt of the read-modify-write with the stored object:
-     * NodeRestriction (403), escalation prevention (403), validation (422).
+     * NodeRestriction (403), escalation prevention (403), validation (422), one global default PriorityClass (403).
      *
      * @param subresource "" for the object itself, {@code status} for its status
      */
@@ -161,6 +218,9 @@ public final class Admission {
         }
         if (!errors.isEmpty()) {
             throw StatusErrors.invalid(type, obj.getMetadata().getName(), errors);
+        }
+        if (type == priorityClasses && subresource.isEmpty()) {
+            priority.validateClass(false, (PriorityClass) obj);
         }
     }
 

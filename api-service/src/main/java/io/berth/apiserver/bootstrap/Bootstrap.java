@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What every replica makes sure of once etcd is reachable (its watch caches have loaded), before it reports ready:
- * the system namespaces ({@link SystemNamespaces}), then the default RBAC policy ({@link BootstrapRoles}). A failed
- * attempt (etcd unavailable) is retried with a growing pause, up to 30 s, until it succeeds or the replica stops.
+ * the system namespaces ({@link SystemNamespaces}), then the default RBAC policy ({@link BootstrapRoles}) and the
+ * system priority classes ({@link BootstrapPriorityClasses}). A failed attempt (etcd unavailable) is retried with a
+ * growing pause, up to 30 s, until it succeeds or the replica stops.
  * Lifecycle: {@link #start()} once, {@link #close()} to stop retrying. Thread safe.
  */
 public final class Bootstrap implements AutoCloseable {
@@ -53,7 +55,7 @@ public final class Bootstrap implements AutoCloseable {
         }
     }
 
-    /** True once the namespaces and the default policy exist. */
+    /** True once the namespaces, the default policy and the system priority classes exist. */
     public boolean isDone() {
         return done;
     }
@@ -63,18 +65,19 @@ public final class Bootstrap implements AutoCloseable {
             return;
         }
         SystemNamespaces.ensure(store, registry.find("", "v1", "namespaces").orElseThrow(), clock)
-                .thenCompose(ignored -> BootstrapRoles.ensure(store, registry, clock))
+                .thenCompose(ignored -> CompletableFuture.allOf(BootstrapRoles.ensure(store, registry, clock),
+                        BootstrapPriorityClasses.ensure(store, registry, clock)))
                 .whenComplete((ok, error) -> {
                     if (error == null) {
                         done = true;
-                        log.info("system namespaces and default RBAC policy are in place");
+                        log.info("system namespaces, default RBAC policy and system priority classes are in place");
                         return;
                     }
                     if (closed) {
                         return;
                     }
-                    log.warn("could not create the system namespaces or the default RBAC policy, retrying in {}: {}",
-                            nextPause, error.toString());
+                    log.warn("could not create the system namespaces, the default RBAC policy or the system priority"
+                            + " classes, retrying in {}: {}", nextPause, error.toString());
                     Duration after = nextPause.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY
                             : nextPause.multipliedBy(2);
                     try {

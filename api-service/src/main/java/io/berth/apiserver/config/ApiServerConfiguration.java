@@ -79,7 +79,7 @@ public class ApiServerConfiguration {
         return caches;
     }
 
-    /** The system namespaces and the default RBAC policy, created once the caches have loaded. */
+    /** The system namespaces, the default RBAC policy and the system priority classes, created once caches load. */
     @Bean(destroyMethod = "close")
     Bootstrap bootstrap(EtcdStore store, ResourceRegistry registry, WatchCaches caches, Clock clock) {
         Bootstrap bootstrap = new Bootstrap(store, registry, caches, clock);
@@ -95,8 +95,9 @@ public class ApiServerConfiguration {
     }
 
     @Bean
-    Admission admission(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Authorization authorization) {
-        return new Admission(registry, store, caches, authorization);
+    Admission admission(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Authorization authorization,
+                        ApiServerProperties props) {
+        return new Admission(registry, store, caches, authorization, props.resourceVersionWait());
     }
 
     @Bean
@@ -150,8 +151,8 @@ public class ApiServerConfiguration {
     }
 
     /**
-     * Ready once every watch cache holds its resource and the system namespaces and default RBAC policy exist
-     * (readiness group, application.yml).
+     * Ready once every watch cache holds its resource and the system namespaces, default RBAC policy and system
+     * priority classes exist (readiness group, application.yml).
      */
     @Bean
     HealthIndicator watchCachesHealthIndicator(WatchCaches caches, Bootstrap bootstrap) {

@@ -60,9 +60,7 @@ final class Deletes {
         return options(request).flatMap(options -> Async.mono(() -> ctx.store().list(type, info.namespace(), 0,
                         null, 0, listOptions.filter().selectsAll() ? null : listOptions.filter()::matches))
                 .flatMapMany(page -> Flux.fromIterable(page.items()))
-                .filter(stored -> !(type == ctx.admission().namespaces()
-                        && io.berth.apiserver.admission.Admission.UNDELETABLE_NAMESPACES.contains(
-                        stored.object().getMetadata().getName())))
+                .filter(stored -> !ctx.admission().undeletable(type, stored.object().getMetadata().getName()))
                 .concatMap(stored -> deleteOne(who, type, stored.object().getMetadata().getNamespace(),
                         stored.object().getMetadata().getName(), options, dryRun)
                         .onErrorResume(e -> e instanceof io.berth.apimachinery.errors.ApiException api

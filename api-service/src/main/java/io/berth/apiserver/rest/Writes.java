@@ -201,6 +201,7 @@ final class Writes {
             return result;
         }
         Defaults.apply(next);
+        ctx.admission().admitUpdate(type, next, current);
         Strategy.prepareForUpdate(type, next, current);
         ctx.admission().validateUpdate(who, type, "", next, current);
         next.getMetadata().setResourceVersion(null);
