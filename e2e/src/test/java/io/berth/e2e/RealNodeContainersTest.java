@@ -126,10 +126,16 @@ class RealNodeContainersTest {
         }
     }
 
+    /** The number of the last line a CRI log starts (conmon may split a line: its tail is a record of its own). */
     private static int lastLine(String criLog) {
-        String[] lines = criLog.strip().split("\n");
-        String last = lines[lines.length - 1];
-        return Integer.parseInt(last.substring(last.indexOf("line ") + 5, last.indexOf("line ") + 12));
+        String[] records = criLog.strip().split("\n");
+        for (int i = records.length - 1; i >= 0; i--) {
+            int at = records[i].indexOf(" line ");
+            if (at >= 0) {
+                return Integer.parseInt(records[i].substring(at + 6, at + 13));
+            }
+        }
+        throw new AssertionError("no line in\n" + criLog);
     }
 
     @Test

@@ -107,28 +107,6 @@ public final class EtcdStore {
     }
 
     /**
-     * The keys under {@code prefix} now, against a revision a watcher has applied: etcd's current revision, how many
-     * keys there are, and whether any was written after {@code since}. With no key written since and the count the
-     * watcher holds, its state is etcd's current state (a key deleted since would lower the count; one created or
-     * updated since would carry a newer mod revision). Reads keys only, but etcd still scans the range.
-     */
-    public CompletableFuture<PrefixState> prefixState(String prefix, long since) {
-        GetOption opt = GetOption.builder().withRange(bytes(prefixEnd(prefix))).withKeysOnly(true)
-                .withMinModRevision(since + 1).build();
-        return kv.get(bytes(prefix), opt).handle((resp, error) -> {
-            if (error != null) {
-                throw EtcdErrors.translate(error);
-            }
-            // etcd counts the whole range; the mod-revision filter applies to the keys returned
-            return new PrefixState(resp.getHeader().getRevision(), resp.getCount(), !resp.getKvs().isEmpty());
-        });
-    }
-
-    /** See {@link #prefixState}. */
-    public record PrefixState(long revision, long count, boolean writtenSince) {
-    }
-
-    /**
      * One page of a list, straight from etcd.
      *
      * @param namespace "" for every namespace

@@ -40,8 +40,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class WatchCache implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WatchCache.class);
-    /** How long a waiter gives events on their way before etcd is asked (see {@link #confirmSoon()}). */
-    private static final long CONFIRM_DELAY_MS = 10;
 
     private final ResourceType type;
     private final EtcdStore store;
@@ -62,10 +60,6 @@ public final class WatchCache implements AutoCloseable {
     private long oldestServiceable;
     private Watch.Watcher etcdWatch;
     private volatile boolean closed;
-    /** A check with etcd that this cache is current is under way (see {@link #confirm()}). */
-    private boolean confirming;
-    /** Changes at or below this revision were found to cancel out before their events came; they are skipped. */
-    private long skipThrough;
 
     private record Waiter(long revision, CompletableFuture<Long> future) {
     }
@@ -117,10 +111,8 @@ public final class WatchCache implements AutoCloseable {
                 }
                 revision = page.revision();
                 oldestServiceable = page.revision();
-                skipThrough = 0;
                 startEtcdWatch(page.revision() + 1);
                 releaseWaiters();
-                confirmSoon();
             } finally {
                 lock.unlock();
             }
@@ -132,6 +124,7 @@ public final class WatchCache implements AutoCloseable {
         WatchOption option = WatchOption.builder()
                 .isPrefix(true)
                 .withRevision(fromRevision)
+                .withProgressNotify(true)
                 .build();
         etcdWatch = watchClient.watch(ByteSequence.from(prefix, StandardCharsets.UTF_8), option,
                 Watch.listener(response -> dispatcher.execute(() -> onResponse(response)), this::onError));
@@ -140,6 +133,18 @@ public final class WatchCache implements AutoCloseable {
     private void onResponse(WatchResponse response) {
         lock.lock();
         try {
+            if (response.getEvents().isEmpty()) {
+                // etcd's timed progress notification, sent through this watch's own stream after every event up
+                // to its revision: the cache has seen everything up to there. (A progress notification a client
+                // requests is not: before etcd 3.4.24 / 3.5.8 it may overtake events still on their way,
+                // etcd-io/etcd#15220. None is ever requested.)
+                long progress = response.getHeader().getRevision();
+                if (progress > revision) {
+                    revision = progress;
+                    releaseWaiters();
+                }
+                return;
+            }
             for (io.etcd.jetcd.watch.WatchEvent e : response.getEvents()) {
                 apply(e);
             }
@@ -156,9 +161,6 @@ public final class WatchCache implements AutoCloseable {
         KeyValue kv = e.getKeyValue();
         String key = kv.getKey().toString(StandardCharsets.UTF_8);
         long rev = kv.getModRevision();
-        if (rev <= skipThrough) {
-            return;
-        }
         CacheEvent event;
         if (e.getEventType() == io.etcd.jetcd.watch.WatchEvent.EventType.PUT) {
             byte[] data = store.transformer().fromStorage(kv.getValue().getBytes(), key);
@@ -236,67 +238,11 @@ public final class WatchCache implements AutoCloseable {
     }
 
     /**
-     * For waiters on a revision that no change of this resource has reached: asks etcd whether this cache already
-     * holds its current state, and if so moves the cache's revision up to etcd's. Requested progress notifications
-     * can't be trusted for this: before etcd 3.4.24 / 3.5.8 (Debian ships 3.4.23) they may overtake events etcd is
-     * still sending (etcd-io/etcd#15220), so a cache would call itself current while a change is on its way.
-     * Called under the lock; one check at a time, repeated while waiters remain.
-     */
-    private void confirm() {
-        if (confirming || closed || waiters.isEmpty() || !isReady()) {
-            return;
-        }
-        confirming = true;
-        long seen = revision;
-        long held = objects.size();
-        // answered on the timer thread, not the dispatcher: a backlog of events there must not hold the answer
-        store.prefixState(prefix, seen).whenComplete((state, error) ->
-                scheduler.execute(() -> confirmed(seen, held, state, error)));
-    }
-
-    private void confirmed(long seen, long held, EtcdStore.PrefixState state, Throwable error) {
-        lock.lock();
-        try {
-            confirming = false;
-            boolean current = error == null && revision == seen && !state.writtenSince() && state.count() == held;
-            if (current && state.revision() > revision) {
-                // what happened in between (a key created and deleted again) cancels out: skip those events
-                revision = state.revision();
-                skipThrough = state.revision();
-                releaseWaiters();
-            }
-            if (!waiters.isEmpty() && !closed) {
-                // a change is on its way (its event moves the cache), or the wanted revision is still ahead of etcd
-                long delay = error != null ? 200 : current ? 100 : 20;
-                scheduler.schedule(this::confirmLocked, delay, TimeUnit.MILLISECONDS);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * A confirmation a moment from now: an event on its way usually arrives first and releases the waiters, sparing
-     * etcd a scan of the resource's keys.
-     */
-    private void confirmSoon() {
-        if (!waiters.isEmpty()) {
-            scheduler.schedule(this::confirmLocked, CONFIRM_DELAY_MS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void confirmLocked() {
-        lock.lock();
-        try {
-            confirm();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
      * Completes when this cache has applied {@code rv}; after {@code timeout} fails with 504 "Too large resource
-     * version", as Kubernetes' watch cache does, so replicas behind etcd don't answer with stale state.
+     * version", as Kubernetes' watch cache does, so replicas behind etcd don't answer with stale state. A cache whose
+     * resource did not change learns that it is current from etcd's timed progress notifications, so etcd must run
+     * with {@code --experimental-watch-progress-notify-interval} well below {@code timeout} (500ms where Berth
+     * starts it).
      */
     public CompletableFuture<Long> waitUntilFresh(long rv, Duration timeout) {
         lock.lock();
@@ -315,7 +261,6 @@ public final class WatchCache implements AutoCloseable {
                 }
                 f.completeExceptionally(StatusErrors.resourceVersionTooLarge(rv, revision));
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-            confirmSoon();
             return f;
         } finally {
             lock.unlock();

@@ -4,16 +4,24 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The scheduler's writes (bindings, events, pod conditions) as asynchronous requests over the fabric8 client's own
- * HTTP client (its TLS, token and retries), so a thousand bindings a second need no thread each. At most
- * {@code inFlight} requests are open at once; {@link #trySend} drops what does not fit (events), {@link #send} waits
- * for room (bindings). Thread safe.
+ * HTTP client (its TLS, token and retries), so a thousand bindings a second need no thread each. Two lanes:
+ * {@link #send} (bindings, evictions) has up to {@code inFlight} requests open and makes the caller wait for room;
+ * {@link #sendLater} (events, conditions) keeps only {@value #BACKGROUND_IN_FLIGHT} open and queues the rest (up to
+ * {@value #MAX_BACKLOG}, then drops), so a burst of FailedScheduling events never sits in front of a binding in the
+ * gateway's queue. Thread safe.
  */
 public final class ApiCalls {
+
+    static final int BACKGROUND_IN_FLIGHT = 4;
+    static final int MAX_BACKLOG = 10_000;
 
     /** Status code and body of an answer. */
     public record Answer(int code, String body) {
@@ -25,6 +33,9 @@ public final class ApiCalls {
     private final HttpClient http;
     private final String base;
     private final Semaphore room;
+    private final Semaphore background = new Semaphore(BACKGROUND_IN_FLIGHT);
+    private final Queue<Runnable> backlog = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger backlogSize = new AtomicInteger();
 
     public ApiCalls(KubernetesClient client, int inFlight) {
         this.http = client.getHttpClient();
@@ -39,23 +50,43 @@ public final class ApiCalls {
         return start(method, path, contentType, body);
     }
 
-    /** Sends if there is room, else answers null at once (for what may be lost, like events). */
-    public CompletableFuture<Answer> trySend(String method, String path, String contentType, String body) {
-        if (!room.tryAcquire()) {
-            return CompletableFuture.completedFuture(null);
+    /** Sends in the background lane, after what is queued there; dropped when the backlog is full. */
+    public void sendLater(String method, String path, String contentType, String body) {
+        if (backlogSize.incrementAndGet() > MAX_BACKLOG) {
+            backlogSize.decrementAndGet();
+            return;
         }
-        return start(method, path, contentType, body);
+        backlog.add(() -> request(method, path, contentType, body).whenComplete((a, e) -> {
+            background.release();
+            drain();
+        }));
+        drain();
+    }
+
+    private void drain() {
+        // whoever adds to the backlog or frees a permit drains, so nothing queued waits without a reason
+        while (!backlog.isEmpty() && background.tryAcquire()) {
+            Runnable next = backlog.poll();
+            if (next == null) {
+                background.release();
+                continue;
+            }
+            backlogSize.decrementAndGet();
+            next.run();
+        }
     }
 
     private CompletableFuture<Answer> start(String method, String path, String contentType, String body) {
+        return request(method, path, contentType, body).whenComplete((a, e) -> room.release());
+    }
+
+    private CompletableFuture<Answer> request(String method, String path, String contentType, String body) {
         try {
             HttpRequest.Builder request = http.newHttpRequestBuilder().uri(base + path)
                     .method(method, contentType, body);
             return http.sendAsync(request.build(), String.class)
-                    .thenApply(r -> new Answer(r.code(), r.body()))
-                    .whenComplete((a, e) -> room.release());
+                    .thenApply(r -> new Answer(r.code(), r.body()));
         } catch (RuntimeException e) {
-            room.release();
             return CompletableFuture.failedFuture(e);
         }
     }

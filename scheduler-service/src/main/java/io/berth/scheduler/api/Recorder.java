@@ -14,9 +14,9 @@ import java.util.Objects;
 
 /**
  * What users see of the scheduler's decisions: Events {@code Scheduled} and {@code FailedScheduling} on the pod, and
- * its {@code PodScheduled=False} condition (reason {@code Unschedulable}) while no node fits. Events are best effort
- * (dropped when too many are in flight, as Kubernetes' broadcaster drops under load); the condition is written only
- * when it changes. Thread safe.
+ * its {@code PodScheduled=False} condition (reason {@code Unschedulable}) while no node fits. Both go in the
+ * background lane of {@link ApiCalls}, behind nothing a binding waits for, and are best effort (dropped beyond its
+ * backlog, as Kubernetes' broadcaster drops under load); the condition is written only when it changes. Thread safe.
  */
 public final class Recorder {
 
@@ -53,7 +53,7 @@ public final class Recorder {
         Map<String, Object> condition = Map.of("type", "PodScheduled", "status", "False", "reason", reason,
                 "message", message, "lastTransitionTime", now);
         String patch = json.asJson(Map.of("status", Map.of("conditions", java.util.List.of(condition))));
-        api.trySend("PATCH", "/api/v1/namespaces/" + pod.getMetadata().getNamespace() + "/pods/"
+        api.sendLater("PATCH", "/api/v1/namespaces/" + pod.getMetadata().getNamespace() + "/pods/"
                 + pod.getMetadata().getName() + "/status", "application/strategic-merge-patch+json", patch);
     }
 
@@ -73,7 +73,7 @@ public final class Recorder {
                 .withReportingComponent(COMPONENT).withReportingInstance(instance)
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                 .build();
-        api.trySend("POST", "/api/v1/namespaces/" + ns + "/events", "application/json", json.asJson(e));
+        api.sendLater("POST", "/api/v1/namespaces/" + ns + "/events", "application/json", json.asJson(e));
     }
 
     /** The message of a {@code Status} answer, or its code when the body is not one. */

@@ -110,9 +110,15 @@ public final class Scheduler implements AutoCloseable {
             queue.done(q);
             return;
         }
+        java.time.Instant cycleStart = clock.instant();
         CycleState state = new CycleState();
         Snapshot snapshot = cache.snapshot();
         Algorithm.Result result = algorithm.schedule(state, pod, snapshot);
+        if (log.isDebugEnabled()) {
+            log.debug("pod {}/{} attempt {}: {} ({} nodes evaluated, {} feasible)", pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(), q.attempts(), result.scheduled() ? "to " + result.node()
+                            : result.error().message(), result.evaluated(), result.feasible());
+        }
         if (!result.scheduled()) {
             FitError error = result.error();
             if (framework.hasPostFilters() && error.allNodes() > 0) {
@@ -149,6 +155,10 @@ public final class Scheduler implements AutoCloseable {
         queue.done(q);
         binder.bind(assumed, node).whenComplete((ok, failure) -> {
             if (failure == null) {
+                if (log.isDebugEnabled()) {
+                    log.debug("pod {}/{} bound to {} {} ms after its cycle began", pod.getMetadata().getNamespace(),
+                            pod.getMetadata().getName(), node, Duration.between(cycleStart, clock.instant()).toMillis());
+                }
                 cache.finishBinding(assumed);
                 metrics.scheduled(Duration.between(q.initialAttempt(), clock.instant()));
                 recorder.scheduled(pod, node);

@@ -11,6 +11,7 @@ import io.berth.scheduler.plugins.noderesources.Fit;
 import io.berth.scheduler.plugins.noderesources.ScoringStrategy;
 import io.berth.scheduler.plugins.nodeunschedulable.NodeUnschedulable;
 import io.berth.scheduler.plugins.tainttoleration.TaintToleration;
+import io.berth.scheduler.plugins.unsupported.UnsupportedConstraints;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +45,7 @@ public final class DefaultProfile {
     public static List<Plugin> plugins(String scoringStrategy, Supplier<Framework> framework,
                                        DefaultPreemption.Actions preemption) {
         return List.of(
+                new UnsupportedConstraints(),
                 new NodeUnschedulable(),
                 new NodeName(),
                 new TaintToleration(),

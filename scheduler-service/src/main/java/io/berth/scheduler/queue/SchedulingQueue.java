@@ -32,6 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SchedulingQueue implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SchedulingQueue.class);
+
     private enum Where { ACTIVE, BACKOFF, UNSCHEDULABLE, IN_FLIGHT }
 
     private static final Comparator<QueuedPod> BY_PRIORITY = Comparator
@@ -238,6 +240,9 @@ public final class SchedulingQueue implements AutoCloseable {
             for (QueuedPod q : moving) {
                 unschedulable.remove(q.uid());
                 toBackoffOrActive(q);
+            }
+            if (!moving.isEmpty() && log.isDebugEnabled()) {
+                log.debug("{} moved {} unschedulable pod(s) to the back-off or active queue", event, moving.size());
             }
         } finally {
             lock.unlock();

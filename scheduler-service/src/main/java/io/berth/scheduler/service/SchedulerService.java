@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectorBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -76,7 +75,7 @@ public final class SchedulerService implements SmartLifecycle {
                 props.maxUnschedulable(), framework.events());
         this.binder = new Binder(api, client.getKubernetesSerialization());
         this.recorder = new Recorder(api, client.getKubernetesSerialization(), clock, identity);
-        this.metrics = new SchedulerMetrics(registry, queue, binder::sent);
+        this.metrics = new SchedulerMetrics(registry, queue, binder);
         this.algorithm = new Algorithm(framework, props.percentageOfNodesToScore(), new SplittableRandom());
     }
 
@@ -119,7 +118,7 @@ public final class SchedulerService implements SmartLifecycle {
         SchedulerProperties.LeaderElection le = props.leaderElection();
         LeaderElector elector = new LeaderElectorBuilder(client, elections).withConfig(new LeaderElectionConfigBuilder()
                 .withName(le.name())
-                .withLock(new LeaseLock(le.namespace(), le.name(), identity))
+                .withLock(new LeaseUpdateLock(le.namespace(), le.name(), identity))
                 .withLeaseDuration(le.leaseDuration())
                 .withRenewDeadline(le.renewDeadline())
                 .withRetryPeriod(le.retryPeriod())
