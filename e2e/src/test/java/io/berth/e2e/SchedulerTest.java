@@ -106,6 +106,10 @@ class SchedulerTest {
         if (client != null) {
             client.namespaces().withName(NS).delete();
             client.nodes().withLabel("berth.io/e2e", "scheduler").delete();
+            for (String pc : List.of("sched-e2e-high", "sched-e2e-polite")) {
+                client.resource(new io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder()
+                        .withNewMetadata().withName(pc).endMetadata().build()).delete();
+            }
             client.leases().inNamespace("kube-node-lease").list().getItems().stream()
                     .filter(l -> l.getMetadata().getName().startsWith("sched-"))
                     .forEach(l -> client.leases().inNamespace("kube-node-lease").resource(l).delete());
@@ -115,7 +119,7 @@ class SchedulerTest {
     /** A pod of this test's scheduler that tolerates the simulated nodes' taint and may only go to this test's nodes. */
     private static PodBuilder pod(String name, String cpu) {
         return new PodBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
-                .withNewSpec().withSchedulerName(SCHEDULER)
+                .withNewSpec().withSchedulerName(SCHEDULER).withTerminationGracePeriodSeconds(1L)
                 .addToNodeSelector("berth.io/e2e", "scheduler")
                 .addNewToleration().withKey("berth.io/simulated").withOperator("Exists").withEffect("NoSchedule")
                 .endToleration()
@@ -263,6 +267,51 @@ class SchedulerTest {
 
     @Test
     @Order(3)
+    void aHigherPriorityPodPreemptsWhenNothingFitsUnlessItMayNot() {
+        for (String[] c : new String[][] {{"sched-e2e-high", "1000", "PreemptLowerPriority"},
+                {"sched-e2e-polite", "1000", "Never"}}) {
+            client.resource(new io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder()
+                    .withNewMetadata().withName(c[0]).endMetadata().withValue(Integer.parseInt(c[1]))
+                    .withPreemptionPolicy(c[2]).build()).create();
+        }
+        // sched-c-0 and sched-c-1 are full: two 1-cpu pods of priority 0 on each (the first test's)
+        List<String> onC1 = podsOn("sched-c-1");
+        assertThat(podsOn("sched-c-0")).hasSize(2);
+        assertThat(onC1).hasSize(2);
+        client.pods().inNamespace(NS).resource(onto(pod("urgent", "1"), "sched-c-0")
+                .editSpec().withPriorityClassName("sched-e2e-high").endSpec().build()).create();
+        client.pods().inNamespace(NS).resource(onto(pod("polite", "1"), "sched-c-1")
+                .editSpec().withPriorityClassName("sched-e2e-polite").endSpec().build()).create();
+
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                "sched-c-0".equals(client.pods().inNamespace(NS).withName("urgent").get().getSpec().getNodeName()));
+        List<String> nowOnC0 = podsOn("sched-c-0");
+        assertThat(nowOnC0).hasSize(2).contains("urgent");
+        assertThat(client.pods().inNamespace(NS).withName("urgent").get().getStatus().getNominatedNodeName())
+                .isEqualTo("sched-c-0");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> failedScheduling("polite").stream()
+                .anyMatch(e -> e.getMessage().endsWith("preemption: not eligible due to preemptionPolicy=Never.")));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+                client.pods().inNamespace(NS).withName("polite").get().getSpec().getNodeName() == null);
+        assertThat(podsOn("sched-c-1")).as("no pod was evicted for the polite one").isEqualTo(onC1);
+    }
+
+    private static PodBuilder onto(PodBuilder pod, String node) {
+        return pod.editSpec().withNewAffinity().withNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution().addNewNodeSelectorTerm().addNewMatchField()
+                .withKey("metadata.name").withOperator("In").withValues(node).endMatchField().endNodeSelectorTerm()
+                .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().endAffinity().endSpec();
+    }
+
+    private static List<String> podsOn(String node) {
+        return client.pods().inNamespace(NS).list().getItems().stream()
+                .filter(p -> node.equals(p.getSpec().getNodeName()) && p.getMetadata().getDeletionTimestamp() == null)
+                .map(p -> p.getMetadata().getName()).sorted().toList();
+    }
+
+    @Test
+    @Order(4)
     void onlyTheLeaderBindsAndKillingItHandsOverWithinTheLeaseBound() throws Exception {
         String leader = holder();
         SchedulerHandle leading = leader.equals(first.name()) ? first : second;

@@ -60,6 +60,17 @@ public final class DefaultPreemption implements PostFilterPlugin {
             return new Result(null, Status.unschedulable("preemption: not eligible due to preemptionPolicy=Never"));
         }
         int priority = priority(pod);
+        // already preempted on its nominated node and the victims are still going: wait, don't evict more
+        String nominated = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
+        NodeInfo nominee = nominated == null || nominated.isEmpty() ? null : snapshot.get(nominated);
+        if (nominee != null) {
+            for (PodInfo p : nominee.pods()) {
+                if (p.pod().getMetadata().getDeletionTimestamp() != null && priority(p.pod()) < priority) {
+                    return new Result(null,
+                            Status.unschedulable("preemption: not eligible due to a terminating pod on the nominated node"));
+                }
+            }
+        }
         Map<String, Integer> reasons = new HashMap<>();
         Candidate best = null;
         for (NodeInfo node : snapshot.nodes()) {

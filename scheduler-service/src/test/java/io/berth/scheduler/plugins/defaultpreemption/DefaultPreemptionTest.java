@@ -108,6 +108,22 @@ class DefaultPreemptionTest {
     }
 
     @Test
+    void aPodWhoseVictimsAreStillTerminatingWaitsInsteadOfEvictingMore() {
+        Pod going = new PodBuilder(running("going", "n1", "2", 1)).editMetadata()
+                .withDeletionTimestamp("2026-11-28T00:00:00Z").endMetadata().build();
+        NodeInfo n1 = node("n1", going, running("other", "n1", "2", 1));
+        Pod nominated = new PodBuilder(Pods.pending("urgent", "2", "1Mi", 10)).withNewStatus()
+                .withNominatedNodeName("n1").endStatus().build();
+
+        PostFilterPlugin.Result r = preempt(nominated, n1);
+
+        assertThat(r.nominatedNode()).isNull();
+        assertThat(r.status().message())
+                .isEqualTo("preemption: not eligible due to a terminating pod on the nominated node");
+        assertThat(evicted).isEmpty();
+    }
+
+    @Test
     void aPodThatMayNotPreemptDoesNot() {
         NodeInfo n1 = node("n1", running("low", "n1", "4", 1));
         Pod never = new PodBuilder(Pods.pending("polite", "2", "1Mi", 10)).editSpec().withPreemptionPolicy("Never")
