@@ -120,8 +120,23 @@ class LauncherTest {
         Result again = berth("up");
         assertThat(again.exitCode()).as(again.output()).isZero();
         Result status = berth("status");
-        assertThat(status.output()).contains("etcd").contains("api-service").contains("gateway")
-                .doesNotContain("stopped");
+        assertThat(status.output()).as(() -> status.output() + logTails())
+                .contains("etcd").contains("api-service").contains("gateway").doesNotContain("stopped");
+    }
+
+    /** The last lines of each component's log, to say why one stopped. */
+    private static String logTails() {
+        StringBuilder out = new StringBuilder();
+        try (var logs = Files.list(home.resolve("logs"))) {
+            for (Path log : logs.sorted().toList()) {
+                List<String> lines = Files.readAllLines(log);
+                out.append("\n--- ").append(log.getFileName()).append('\n')
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+            }
+        } catch (IOException e) {
+            out.append("\n(no logs: ").append(e).append(')');
+        }
+        return out.toString();
     }
 
     private static HttpResponse<String> send(HttpClient client, URI uri) {
