@@ -6,6 +6,7 @@ import io.berth.testkit.EtcdProcess;
 import io.berth.testkit.PemSsl;
 import io.berth.testkit.Pki;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static org.awaitility.Awaitility.await;
 
@@ -31,6 +33,14 @@ import static org.awaitility.Awaitility.await;
 public final class ApiServiceInstance implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(60);
+
+    /**
+     * Held while a replica sets up logging. Logback's context is one per JVM and Spring Boot resets and refills it
+     * as an application's environment is prepared; two replicas doing that at once can leave one without the
+     * Spring environment it looks up ("Unable to find Spring Environment in logger context"). Replicas still start
+     * their contexts, caches and bootstrap concurrently: the lock is released once the context is prepared.
+     */
+    private static final ReentrantLock LOGGING_SETUP = new ReentrantLock();
 
     private final ConfigurableApplicationContext context;
     private final HttpClient client;
@@ -45,13 +55,26 @@ public final class ApiServiceInstance implements AutoCloseable {
     /** Starts a replica and waits until it is ready (caches loaded, namespaces and default policy in place). */
     public static ApiServiceInstance start(EtcdProcess etcd, String prefix) {
         Path pki = etcd.pkiDir();
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(ApiServiceApplication.class)
-                .run("--berth.pki.dir=" + pki,
-                        "--berth.etcd.endpoints=" + etcd.endpoint(),
-                        "--berth.etcd.prefix=" + prefix,
-                        "--server.port=0",
-                        "--management.server.port=0",
-                        "--berth.apiserver.compaction-interval=0");
+        ConfigurableApplicationContext context;
+        LOGGING_SETUP.lock();
+        try {
+            context = new SpringApplicationBuilder(ApiServiceApplication.class)
+                    .listeners(event -> {
+                        if (event instanceof ApplicationPreparedEvent && LOGGING_SETUP.isHeldByCurrentThread()) {
+                            LOGGING_SETUP.unlock();
+                        }
+                    })
+                    .run("--berth.pki.dir=" + pki,
+                            "--berth.etcd.endpoints=" + etcd.endpoint(),
+                            "--berth.etcd.prefix=" + prefix,
+                            "--server.port=0",
+                            "--management.server.port=0",
+                            "--berth.apiserver.compaction-interval=0");
+        } finally {
+            if (LOGGING_SETUP.isHeldByCurrentThread()) {
+                LOGGING_SETUP.unlock();
+            }
+        }
         try {
             await().atMost(STARTUP).until(() -> context.getBean(WatchCaches.class).isReady()
                     && context.getBean(Bootstrap.class).isDone());
