@@ -19,6 +19,7 @@ public final class Framework {
 
     private static final CycleState.Key<Set<String>> SKIP_FILTER = new CycleState.Key<>("framework/skip-filter");
     private static final CycleState.Key<Set<String>> SKIP_SCORE = new CycleState.Key<>("framework/skip-score");
+    private static final CycleState.Key<Snapshot> SNAPSHOT = new CycleState.Key<>("framework/snapshot");
 
     private final List<PreFilterPlugin> preFilters = new ArrayList<>();
     private final List<FilterPlugin> filters = new ArrayList<>();
@@ -77,8 +78,17 @@ public final class Framework {
         return events;
     }
 
+    /**
+     * The cycle's snapshot, for a plugin that looks past the nodes it is given (every node, not only the feasible
+     * ones, as Kubernetes' plugins do through their handle's snapshot lister); null before PreFilter ran.
+     */
+    public static Snapshot snapshot(CycleState state) {
+        return state.read(SNAPSHOT);
+    }
+
     /** Runs every PreFilter; the first rejection (attributed to its plugin) ends it. */
     public Status runPreFilter(CycleState state, Pod pod, Snapshot snapshot) {
+        state.write(SNAPSHOT, snapshot);
         Set<String> skipped = new HashSet<>();
         for (PreFilterPlugin p : preFilters) {
             Status s = p.preFilter(state, pod, snapshot);
@@ -90,6 +100,26 @@ public final class Framework {
         }
         state.write(SKIP_FILTER, skipped);
         return Status.success();
+    }
+
+    /** Tells the PreFilter plugins that track other pods (and did not skip) that {@code added} runs on {@code node}. */
+    public void runAddPod(CycleState state, Pod pod, PodInfo added, NodeInfo node) {
+        Set<String> skipped = state.read(SKIP_FILTER);
+        for (PreFilterPlugin p : preFilters) {
+            if (p instanceof PreFilterExtensions x && (skipped == null || !skipped.contains(p.name()))) {
+                x.addPod(state, pod, added, node);
+            }
+        }
+    }
+
+    /** Tells the PreFilter plugins that track other pods (and did not skip) that {@code removed} left {@code node}. */
+    public void runRemovePod(CycleState state, Pod pod, PodInfo removed, NodeInfo node) {
+        Set<String> skipped = state.read(SKIP_FILTER);
+        for (PreFilterPlugin p : preFilters) {
+            if (p instanceof PreFilterExtensions x && (skipped == null || !skipped.contains(p.name()))) {
+                x.removePod(state, pod, removed, node);
+            }
+        }
     }
 
     /** Runs the Filters on one node, in order; the first that does not pass decides. */

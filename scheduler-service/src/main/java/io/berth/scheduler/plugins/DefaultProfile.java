@@ -1,8 +1,10 @@
 package io.berth.scheduler.plugins;
 
 import io.berth.scheduler.framework.Framework;
+import io.berth.scheduler.framework.Namespaces;
 import io.berth.scheduler.framework.Plugin;
 import io.berth.scheduler.plugins.defaultpreemption.DefaultPreemption;
+import io.berth.scheduler.plugins.interpodaffinity.InterPodAffinity;
 import io.berth.scheduler.plugins.nodeaffinity.NodeAffinity;
 import io.berth.scheduler.plugins.nodename.NodeName;
 import io.berth.scheduler.plugins.nodeports.NodePorts;
@@ -10,8 +12,8 @@ import io.berth.scheduler.plugins.noderesources.BalancedAllocation;
 import io.berth.scheduler.plugins.noderesources.Fit;
 import io.berth.scheduler.plugins.noderesources.ScoringStrategy;
 import io.berth.scheduler.plugins.nodeunschedulable.NodeUnschedulable;
+import io.berth.scheduler.plugins.podtopologyspread.PodTopologySpread;
 import io.berth.scheduler.plugins.tainttoleration.TaintToleration;
-import io.berth.scheduler.plugins.unsupported.UnsupportedConstraints;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * Kubernetes' default profile ({@code default-scheduler}): its plugins in its order, with its score weights
- * (TaintToleration 3, NodeAffinity 2, NodeResourcesFit 1, NodeResourcesBalancedAllocation 1), which configuration may
+ * (TaintToleration 3, NodeAffinity 2, NodeResourcesFit 1, PodTopologySpread 2, InterPodAffinity 2,
+ * NodeResourcesBalancedAllocation 1), which configuration may
  * override, and plugins it may disable.
  */
 public final class DefaultProfile {
@@ -32,6 +35,8 @@ public final class DefaultProfile {
             "TaintToleration", 3,
             "NodeAffinity", 2,
             "NodeResourcesFit", 1,
+            "PodTopologySpread", 2,
+            "InterPodAffinity", 2,
             "NodeResourcesBalancedAllocation", 1);
 
     private DefaultProfile() {
@@ -43,15 +48,16 @@ public final class DefaultProfile {
      * @param framework the framework they end up in (preemption runs its filters on trial nodes)
      */
     public static List<Plugin> plugins(String scoringStrategy, Supplier<Framework> framework,
-                                       DefaultPreemption.Actions preemption) {
+                                       DefaultPreemption.Actions preemption, Namespaces namespaces) {
         return List.of(
-                new UnsupportedConstraints(),
                 new NodeUnschedulable(),
                 new NodeName(),
                 new TaintToleration(),
                 new NodeAffinity(),
                 new NodePorts(),
                 new Fit(ScoringStrategy.of(scoringStrategy)),
+                new PodTopologySpread(),
+                new InterPodAffinity(namespaces),
                 new BalancedAllocation(),
                 new DefaultPreemption(framework, preemption));
     }
@@ -61,12 +67,12 @@ public final class DefaultProfile {
      * @param weights  score weights overriding {@link #WEIGHTS}
      */
     public static Framework framework(String scoringStrategy, List<String> disabled, Map<String, Integer> weights,
-                                      DefaultPreemption.Actions preemption) {
+                                      DefaultPreemption.Actions preemption, Namespaces namespaces) {
         List<Plugin> plugins = new ArrayList<>();
         Set<String> off = Set.copyOf(disabled);
         List<String> known = new ArrayList<>();
         AtomicReference<Framework> built = new AtomicReference<>();
-        for (Plugin p : plugins(scoringStrategy, built::get, preemption)) {
+        for (Plugin p : plugins(scoringStrategy, built::get, preemption, namespaces)) {
             known.add(p.name());
             if (!off.contains(p.name())) {
                 plugins.add(p);

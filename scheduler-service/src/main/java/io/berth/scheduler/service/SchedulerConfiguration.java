@@ -66,27 +66,33 @@ class SchedulerConfiguration {
     }
 
     @Bean
-    Framework framework(SchedulerProperties props, ApiCalls api, KubernetesClient client) {
+    NamespaceCache namespaces() {
+        return new NamespaceCache();
+    }
+
+    @Bean
+    Framework framework(SchedulerProperties props, ApiCalls api, KubernetesClient client, NamespaceCache namespaces) {
         return DefaultProfile.framework(props.scoringStrategy(), props.disabledPlugins(), props.weights(),
-                new Evictions(api, client.getKubernetesSerialization(), Clock.systemUTC()));
+                new Evictions(api, client.getKubernetesSerialization(), Clock.systemUTC()), namespaces);
     }
 
     @Bean
     SchedulerService schedulerService(KubernetesClient client, ApiCalls api, SchedulerProperties props,
-                                      Framework framework, MeterRegistry registry) {
+                                      Framework framework, MeterRegistry registry, NamespaceCache namespaces) {
         String identity = props.leaderElection().identity();
         if (identity == null || identity.isEmpty()) {
             identity = hostName() + "_" + UUID.randomUUID();
         }
-        return new SchedulerService(client, api, props, framework, registry, Clock.systemUTC(), identity);
+        return new SchedulerService(client, api, props, framework, registry, Clock.systemUTC(), identity,
+                namespaces);
     }
 
-    /** Readiness: the informers have listed pods and nodes (so a standby is warm when it takes over). */
+    /** Readiness: the informers have listed pods, nodes and namespaces (so a standby is warm when it takes over). */
     @Bean
     HealthIndicator scheduler(SchedulerService service) {
         return () -> service.hasSynced()
                 ? Health.up().withDetail("leading", service.isLeading()).build()
-                : Health.outOfService().withDetail("reason", "pods and nodes not listed yet").build();
+                : Health.outOfService().withDetail("reason", "pods, nodes and namespaces not listed yet").build();
     }
 
     private static String hostName() {

@@ -10,6 +10,7 @@ import io.berth.scheduler.core.Scheduler;
 import io.berth.scheduler.core.SchedulerMetrics;
 import io.berth.scheduler.framework.Framework;
 import io.berth.scheduler.queue.SchedulingQueue;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,7 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The scheduler replica: informers on pods and nodes feed the cache and the queue all the time (a standby is warm),
+ * The scheduler replica: informers on pods, nodes and namespaces feed the cache and the queue all the time (a standby is warm),
  * and the replica that holds the Lease {@code kube-system/kube-scheduler} runs a {@link Scheduler}. Losing the Lease
  * (not renewed within {@code renewDeadline}, shorter than {@code leaseDuration}) closes that scheduler at once, before
  * another replica can acquire it; the replica then stands for election again.
@@ -59,12 +60,15 @@ public final class SchedulerService implements SmartLifecycle {
             "scheduler-timer"));
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Node> nodes;
+    private SharedIndexInformer<Namespace> namespaceInformer;
+    private final NamespaceCache namespaces;
     private CompletableFuture<?> election;
     private Scheduler current;
     private volatile boolean running;
 
     public SchedulerService(KubernetesClient client, ApiCalls api, SchedulerProperties props, Framework framework,
-                            MeterRegistry registry, Clock clock, String identity) {
+                            MeterRegistry registry, Clock clock, String identity, NamespaceCache namespaces) {
+        this.namespaces = namespaces;
         this.client = client;
         this.props = props;
         this.framework = framework;
@@ -84,6 +88,7 @@ public final class SchedulerService implements SmartLifecycle {
         running = true;
         Informers handlers = new Informers(cache, queue, props.schedulerName());
         nodes = client.nodes().inform(handlers.nodes(), 0);
+        namespaceInformer = client.namespaces().inform(namespaces, 0);
         pods = client.pods().inAnyNamespace().inform(handlers.pods(), 0);
         timer.scheduleWithFixedDelay(cache::expireAssumed, 30, 30, TimeUnit.SECONDS);
         if (props.leaderElection().enabled()) {
@@ -93,9 +98,10 @@ public final class SchedulerService implements SmartLifecycle {
         }
     }
 
-    /** Whether both informers have listed (the readiness of leader and standby alike). */
+    /** Whether the informers have listed (the readiness of leader and standby alike). */
     public boolean hasSynced() {
-        return pods != null && nodes != null && pods.hasSynced() && nodes.hasSynced();
+        return pods != null && nodes != null && namespaceInformer != null && pods.hasSynced() && nodes.hasSynced()
+                && namespaceInformer.hasSynced();
     }
 
     /** Whether this replica currently schedules. */
@@ -175,6 +181,9 @@ public final class SchedulerService implements SmartLifecycle {
         }
         if (nodes != null) {
             nodes.close();
+        }
+        if (namespaceInformer != null) {
+            namespaceInformer.close();
         }
         timer.shutdownNow();
         elections.shutdownNow();

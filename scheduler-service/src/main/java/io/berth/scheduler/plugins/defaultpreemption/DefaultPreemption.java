@@ -128,11 +128,12 @@ public final class DefaultPreemption implements PostFilterPlugin {
             return null;
         }
         NodeInfo trial = node.copy();
-        for (PodInfo p : lower) {
-            trial.removePod(p.uid(), trial.generation());
-        }
         Framework f = framework.get();
         CycleState trialState = state.copy();
+        for (PodInfo p : lower) {
+            trial.removePod(p.uid(), trial.generation());
+            f.runRemovePod(trialState, pod, p, trial);
+        }
         if (!f.runFilters(trialState, pod, trial).isSuccess()) {
             return null;
         }
@@ -141,8 +142,10 @@ public final class DefaultPreemption implements PostFilterPlugin {
         List<PodInfo> victims = new ArrayList<>();
         for (PodInfo p : lower) {
             trial.addPod(p, trial.generation());
+            f.runAddPod(trialState, pod, p, trial);
             if (!f.runFilters(trialState, pod, trial).isSuccess()) {
                 trial.removePod(p.uid(), trial.generation());
+                f.runRemovePod(trialState, pod, p, trial);
                 victims.add(p);
             }
         }
