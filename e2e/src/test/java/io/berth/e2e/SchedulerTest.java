@@ -27,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +39,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The scheduler against a real cluster with simulated nodes in three zones (510 nodes, their Leases renewed and
- * their status written every 10 s): pods with node selectors, affinity, tolerations and requests land only where
- * they fit and no node is over-committed; an unschedulable pod is told why and is bound within its back-off + 2 s
- * of a fitting node appearing; of two replicas only the leader binds, and killing it hands over within the Lease's
- * bound. The scheduler here is {@code e2e-scheduler}: only pods that name it are its own, so the other tests' pods
- * stay as they are.
+ * their status written every 10 s): pods with node selectors, node affinity, tolerations, requests, pod
+ * anti-affinity per zone and topology spread over the zones land only where they fit and no node is over-committed;
+ * an unschedulable pod is told why and is bound within its back-off + 2 s of a fitting node appearing; of two
+ * replicas only the leader binds, and killing it hands over within the Lease's bound. The scheduler here is
+ * {@code e2e-scheduler}: only pods that name it are its own, so the other tests' pods stay as they are.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SchedulerTest {
@@ -132,7 +133,7 @@ class SchedulerTest {
     @Order(1)
     void podsLandOnlyWhereTheirConstraintsAllowAndNoNodeIsOverCommitted() {
         List<Pod> pods = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 40; i++) {
             pods.add(pod("in-a-" + i, "100m").editSpec().addToNodeSelector("topology.kubernetes.io/zone", "a")
                     .endSpec().build());
         }
@@ -145,7 +146,7 @@ class SchedulerTest {
                     .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().endAffinity()
                     .endSpec().build());
         }
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 40; i++) {
             // no toleration for zone b's taint, and not zone c: only zone a is left
             pods.add(pod("not-c-" + i, "300m").editSpec()
                     .withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
@@ -171,6 +172,23 @@ class SchedulerTest {
                     .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().endAffinity()
                     .endSpec().build());
         }
+        // one guard per zone: each keeps the others out of its zone (required anti-affinity, both directions)
+        for (int i = 0; i < 3; i++) {
+            pods.add(pod("guard-" + i, "0").editMetadata().addToLabels("app", "guard").endMetadata().editSpec()
+                    .addNewToleration().withKey("dedicated").withValue("batch").withEffect("NoSchedule").endToleration()
+                    .withNewAffinity().withNewPodAntiAffinity().addNewRequiredDuringSchedulingIgnoredDuringExecution()
+                    .withTopologyKey("topology.kubernetes.io/zone").withNewLabelSelector().addToMatchLabels("app", "guard")
+                    .endLabelSelector().endRequiredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity()
+                    .endAffinity().endSpec().build());
+        }
+        // spread over the three zones at most one apart (no cpu: zone c's small nodes are filled exactly above)
+        for (int i = 0; i < 37; i++) {
+            pods.add(pod("spread-" + i, "0").editMetadata().addToLabels("app", "spread").endMetadata().editSpec()
+                    .addNewToleration().withKey("dedicated").withValue("batch").withEffect("NoSchedule").endToleration()
+                    .addNewTopologySpreadConstraint().withMaxSkew(1).withTopologyKey("topology.kubernetes.io/zone")
+                    .withWhenUnsatisfiable("DoNotSchedule").withNewLabelSelector().addToMatchLabels("app", "spread")
+                    .endLabelSelector().endTopologySpreadConstraint().endSpec().build());
+        }
         pods.forEach(p -> client.pods().inNamespace(NS).resource(p).create());
 
         await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(client.pods().inNamespace(NS).list()
@@ -184,6 +202,8 @@ class SchedulerTest {
         client.nodes().withLabel("berth.io/e2e", "scheduler").list().getItems()
                 .forEach(n -> nodes.put(n.getMetadata().getName(), n));
         Map<String, Long> cpu = new HashMap<>();
+        Map<String, Integer> guardsPerZone = new HashMap<>();
+        Map<String, Integer> spreadPerZone = new HashMap<>(Map.of("a", 0, "b", 0, "c", 0));
         for (Pod p : client.pods().inNamespace(NS).list().getItems()) {
             String name = p.getMetadata().getName();
             Node node = nodes.get(p.getSpec().getNodeName());
@@ -193,6 +213,10 @@ class SchedulerTest {
                 assertThat(zone).as(name).isEqualTo("a");
             } else if (name.startsWith("batch-")) {
                 assertThat(zone).as(name).isEqualTo("b");
+            } else if (name.startsWith("guard-")) {
+                guardsPerZone.merge(zone, 1, Integer::sum);
+            } else if (name.startsWith("spread-")) {
+                spreadPerZone.merge(zone, 1, Integer::sum);
             } else {
                 assertThat(small).as(name).contains(node.getMetadata().getName());
             }
@@ -202,6 +226,9 @@ class SchedulerTest {
         cpu.forEach((node, used) -> assertThat(used).as("cpu requested on " + node)
                 .isLessThanOrEqualTo(millis(nodes.get(node).getStatus().getAllocatable().get("cpu"))));
         assertThat(small).allSatisfy(n -> assertThat(cpu.get(n)).isEqualTo(2000));
+        assertThat(guardsPerZone).as("guards per zone").isEqualTo(Map.of("a", 1, "b", 1, "c", 1));
+        assertThat(Collections.max(spreadPerZone.values()) - Collections.min(spreadPerZone.values()))
+                .as("spread pods per zone " + spreadPerZone).isLessThanOrEqualTo(1);
     }
 
     @Test
