@@ -4,8 +4,10 @@ import io.berth.scheduler.framework.CycleState;
 import io.berth.scheduler.framework.FitError;
 import io.berth.scheduler.framework.Framework;
 import io.berth.scheduler.framework.NodeInfo;
+import io.berth.scheduler.framework.PodInfo;
 import io.berth.scheduler.framework.Snapshot;
 import io.berth.scheduler.framework.Status;
+import io.berth.scheduler.queue.Nominator;
 import io.fabric8.kubernetes.api.model.Pod;
 
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ public final class Algorithm {
     }
 
     private final Framework framework;
+    private final Nominator nominator;
     private final int percentageOfNodesToScore;
     private final RandomGenerator random;
     private int nextStartNodeIndex;
@@ -42,6 +45,12 @@ public final class Algorithm {
      * @param percentageOfNodesToScore 0 for Kubernetes' adaptive percentage (50% less 1% per 125 nodes, at least 5%)
      */
     public Algorithm(Framework framework, int percentageOfNodesToScore, RandomGenerator random) {
+        this(framework, percentageOfNodesToScore, random, null);
+    }
+
+    /** @param nominator the pods nominated to nodes, whose room is held for them; null for none */
+    public Algorithm(Framework framework, int percentageOfNodesToScore, RandomGenerator random, Nominator nominator) {
+        this.nominator = nominator;
         if (percentageOfNodesToScore < 0 || percentageOfNodesToScore > 100) {
             throw new IllegalArgumentException("percentageOfNodesToScore must be 0..100: " + percentageOfNodesToScore);
         }
@@ -71,7 +80,7 @@ public final class Algorithm {
         String nominated = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
         NodeInfo nominee = nominated == null || nominated.isEmpty() ? null : snapshot.get(nominated);
         if (nominee != null) {
-            Status s = framework.runFilters(state, pod, nominee);
+            Status s = filter(state, pod, nominee);
             if (s.isSuccess()) {
                 return new Result(nominee.name(), 1, 1, null);
             }
@@ -81,7 +90,7 @@ public final class Algorithm {
         for (int i = 0; i < all && feasible.size() < wanted; i++) {
             NodeInfo n = nodes.get((start + i) % all);
             evaluated++;
-            Status s = framework.runFilters(state, pod, n);
+            Status s = filter(state, pod, n);
             if (s.isSuccess()) {
                 feasible.add(n);
             } else {
@@ -102,6 +111,47 @@ public final class Algorithm {
         }
         long[] totals = framework.runScore(state, pod, feasible);
         return new Result(feasible.get(best(totals)).name(), evaluated, feasible.size(), null);
+    }
+
+    /**
+     * The filters on one node, counting the pods nominated to it of at least the pod's priority as if they ran there
+     * (their victims may still be going), then without them, as Kubernetes' {@code RunFilterPluginsWithNominatedPods}:
+     * the pod must fit both ways.
+     */
+    Status filter(CycleState state, Pod pod, NodeInfo node) {
+        if (nominator == null || nominator.isEmpty()) {
+            return framework.runFilters(state, pod, node);
+        }
+        List<PodInfo> nominated = nominator.on(node.name());
+        if (nominated.isEmpty()) {
+            return framework.runFilters(state, pod, node);
+        }
+        int priority = priority(pod);
+        NodeInfo withNominated = null;
+        CycleState withNominatedState = null;
+        for (PodInfo p : nominated) {
+            if (p.uid().equals(pod.getMetadata().getUid()) || priority(p.pod()) < priority) {
+                continue;
+            }
+            if (withNominated == null) {
+                withNominated = node.copy();
+                withNominatedState = state.copy();
+            }
+            withNominated.addPod(p, withNominated.generation());
+            framework.runAddPod(withNominatedState, pod, p, withNominated);
+        }
+        if (withNominated != null) {
+            Status s = framework.runFilters(withNominatedState, pod, withNominated);
+            if (!s.isSuccess()) {
+                return s;
+            }
+        }
+        return framework.runFilters(state, pod, node);
+    }
+
+    private static int priority(Pod pod) {
+        Integer p = pod.getSpec().getPriority();
+        return p == null ? 0 : p;
     }
 
     /** The index of the highest total, a tie broken uniformly at random (reservoir sampling, as Kubernetes). */

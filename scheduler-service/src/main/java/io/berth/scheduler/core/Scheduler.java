@@ -124,6 +124,10 @@ public final class Scheduler implements AutoCloseable {
             if (framework.hasPostFilters() && error.allNodes() > 0) {
                 metrics.preemption();
                 PostFilterPlugin.Result post = framework.runPostFilter(state, pod, snapshot, error.rejections());
+                if (post != null && post.nominatedNode() != null) {
+                    // hold the room its victims free before the API reports the nomination
+                    queue.nominator().nominate(pod, post.nominatedNode());
+                }
                 if (post != null && !post.status().message().isEmpty()) {
                     error = error.withPostFilter(post.status().message());
                 }
@@ -138,6 +142,7 @@ public final class Scheduler implements AutoCloseable {
         String node = result.node();
         Pod assumed = new PodBuilder(pod).editSpec().withNodeName(node).endSpec().build();
         cache.assume(assumed);
+        queue.nominator().remove(pod.getMetadata().getUid());
         Status reserved = framework.runReserve(state, assumed, node);
         if (!reserved.isSuccess()) {
             cache.forget(assumed);

@@ -57,6 +57,7 @@ public final class SchedulingQueue implements AutoCloseable {
     private final Map<String, QueuedPod> unschedulable = new HashMap<>();
     private final Map<String, QueuedPod> byUid = new HashMap<>();
     private final Map<String, Where> where = new HashMap<>();
+    private final Nominator nominator = new Nominator();
     private long sequence;
     private long cycle;
     private long moveRequestCycle = -1;
@@ -75,8 +76,14 @@ public final class SchedulingQueue implements AutoCloseable {
         this.pluginEvents = Map.copyOf(pluginEvents);
     }
 
+    /** The pending pods nominated to nodes by preemption. */
+    public Nominator nominator() {
+        return nominator;
+    }
+
     /** A pending pod appeared (or changed): queued unless it is already. */
     public void add(Pod pod) {
+        nominator.seen(pod);
         lock.lock();
         try {
             String uid = pod.getMetadata().getUid();
@@ -114,6 +121,7 @@ public final class SchedulingQueue implements AutoCloseable {
 
     /** The pod is gone, or bound, or no longer this scheduler's. */
     public void delete(String uid) {
+        nominator.remove(uid);
         lock.lock();
         try {
             QueuedPod q = byUid.remove(uid);

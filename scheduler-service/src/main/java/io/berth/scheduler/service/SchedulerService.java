@@ -80,7 +80,8 @@ public final class SchedulerService implements SmartLifecycle {
         this.binder = new Binder(api, client.getKubernetesSerialization());
         this.recorder = new Recorder(api, client.getKubernetesSerialization(), clock, identity);
         this.metrics = new SchedulerMetrics(registry, queue, binder);
-        this.algorithm = new Algorithm(framework, props.percentageOfNodesToScore(), new SplittableRandom());
+        this.algorithm = new Algorithm(framework, props.percentageOfNodesToScore(), new SplittableRandom(),
+                queue.nominator());
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.berth.scheduler.framework.PreFilterPlugin;
 import io.berth.scheduler.framework.ScorePlugin;
 import io.berth.scheduler.framework.Snapshot;
 import io.berth.scheduler.framework.Status;
+import io.berth.scheduler.queue.Nominator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,6 +93,39 @@ class AlgorithmTest {
 
         a.schedule(new CycleState(), Pods.pending("q", "1", "1Mi", 0), snapshot);
         assertThat(only.seen.get(0)).isEqualTo("n420");
+    }
+
+    /** Fits while the node's requested cpu plus the pod's stays within its allocatable cpu. */
+    static final class CpuFit implements FilterPlugin {
+        @Override
+        public String name() {
+            return "NodeResourcesFit";
+        }
+
+        @Override
+        public Status filter(CycleState state, Pod pod, NodeInfo node) {
+            return node.requested().milliCpu + io.berth.scheduler.framework.PodRequests.of(pod).milliCpu
+                    <= node.allocatable().milliCpu ? Status.success() : Status.unschedulable("Insufficient cpu");
+        }
+    }
+
+    @Test
+    void theRoomHeldForANominatedPodGoesToNoPodOfLowerPriority() {
+        Nominator nominator = new Nominator();
+        Algorithm a = new Algorithm(new Framework(List.of(new CpuFit()), Map.of()), 0, new SplittableRandom(7),
+                nominator);
+        Snapshot snapshot = nodes(1);
+        nominator.nominate(Pods.pending("preemptor", "3", "1Mi", 100), "n0");
+
+        Algorithm.Result lower = a.schedule(new CycleState(), Pods.pending("low", "2", "1Mi", 5), snapshot);
+        assertThat(lower.scheduled()).isFalse();
+        assertThat(lower.error().message()).contains("Insufficient cpu");
+        assertThat(a.schedule(new CycleState(), Pods.pending("small", "1", "1Mi", 5), snapshot).node())
+                .as("what the nominated pod leaves over is free").isEqualTo("n0");
+        assertThat(a.schedule(new CycleState(), Pods.pending("higher", "2", "1Mi", 200), snapshot).node())
+                .as("a pod of higher priority is not held back").isEqualTo("n0");
+        assertThat(a.schedule(new CycleState(), Pods.pending("preemptor", "3", "1Mi", 100), snapshot).node())
+                .as("the nominated pod itself").isEqualTo("n0");
     }
 
     @Test
