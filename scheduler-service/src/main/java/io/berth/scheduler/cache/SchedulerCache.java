@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The scheduler's view of where pods run (Kubernetes' {@code internal/cache}): every node with the pods bound to it,
@@ -39,10 +41,12 @@ public final class SchedulerCache {
 
     // the snapshot's own copies, refreshed by snapshot() from the generations that moved
     private final Map<String, NodeInfo> snapshotByName = new HashMap<>();
+    private final Map<String, Integer> snapshotIndex = new HashMap<>();
     private final List<NodeInfo> snapshotNodes = new ArrayList<>();
+    /** Nodes changed since the last snapshot: only these are copied again (a cycle over 5,000 nodes copies 1 or 2). */
+    private final Set<String> dirty = new LinkedHashSet<>();
     private final List<NodeInfo> snapshotAffinity = new ArrayList<>();
     private final List<NodeInfo> snapshotAntiAffinity = new ArrayList<>();
-    private long snapshotGeneration = -1;
     private boolean membershipChanged = true;
 
     public SchedulerCache(Clock clock, Duration assumedTtl) {
@@ -59,6 +63,7 @@ public final class SchedulerCache {
             membershipChanged = true;
         }
         info.setNode(node, ++generation);
+        dirty.add(node.getMetadata().getName());
     }
 
     public synchronized void updateNode(Node node) {
@@ -151,6 +156,7 @@ public final class SchedulerCache {
                 NodeInfo info = nodes.get(s.node());
                 if (info != null) {
                     info.removePod(e.getKey(), ++generation);
+                    dirty.add(s.node());
                 }
                 it.remove();
                 expired++;
@@ -175,33 +181,41 @@ public final class SchedulerCache {
      * scheduling thread calls this, and uses the result until its next call.
      */
     public synchronized Snapshot snapshot() {
-        boolean changed = false;
+        boolean affinityChanged = false;
         if (membershipChanged) {
             snapshotNodes.clear();
             snapshotByName.clear();
+            snapshotIndex.clear();
             for (NodeInfo info : nodes.values()) {
                 if (info.node() == null) {
                     continue;
                 }
                 NodeInfo copy = info.copy();
+                snapshotIndex.put(copy.name(), snapshotNodes.size());
                 snapshotNodes.add(copy);
                 snapshotByName.put(copy.name(), copy);
             }
             membershipChanged = false;
-            changed = true;
-        } else if (generation != snapshotGeneration) {
-            for (int i = 0; i < snapshotNodes.size(); i++) {
-                NodeInfo old = snapshotNodes.get(i);
-                NodeInfo live = nodes.get(old.name());
-                if (live != null && live.generation() > old.generation()) {
-                    NodeInfo copy = live.copy();
-                    snapshotNodes.set(i, copy);
-                    snapshotByName.put(copy.name(), copy);
-                    changed = true;
+            affinityChanged = true;
+        } else {
+            for (String name : dirty) {
+                Integer i = snapshotIndex.get(name);
+                NodeInfo live = nodes.get(name);
+                if (i == null || live == null) {
+                    continue;
                 }
+                NodeInfo old = snapshotNodes.get(i);
+                if (live.generation() <= old.generation()) {
+                    continue;
+                }
+                NodeInfo copy = live.copy();
+                snapshotNodes.set(i, copy);
+                snapshotByName.put(name, copy);
+                affinityChanged |= !old.podsWithAffinity().isEmpty() || !copy.podsWithAffinity().isEmpty();
             }
         }
-        if (changed) {
+        dirty.clear();
+        if (affinityChanged) {
             snapshotAffinity.clear();
             snapshotAntiAffinity.clear();
             for (NodeInfo info : snapshotNodes) {
@@ -213,13 +227,13 @@ public final class SchedulerCache {
                 }
             }
         }
-        snapshotGeneration = generation;
         return new Snapshot(snapshotNodes, snapshotByName, snapshotAffinity, snapshotAntiAffinity);
     }
 
     private void place(Pod pod, String node, boolean assumed, Instant deadline) {
         NodeInfo info = nodes.computeIfAbsent(node, n -> new NodeInfo());
         info.addPod(PodInfo.of(pod), ++generation);
+        dirty.add(node);
         pods.put(pod.getMetadata().getUid(), new PodState(pod, node, assumed, deadline));
     }
 
@@ -227,6 +241,7 @@ public final class SchedulerCache {
         NodeInfo info = nodes.get(known.node());
         if (info != null) {
             info.removePod(uid, ++generation);
+            dirty.add(known.node());
             if (info.node() == null && info.pods().isEmpty()) {
                 nodes.remove(known.node());
             }
