@@ -30,6 +30,8 @@ public final class BenchMain {
         BENCHMARKS.put(ApiLatency.NAME, ApiLatency::new);
         BENCHMARKS.put(GatewayOverhead.NAME, GatewayOverhead::new);
         BENCHMARKS.put(SimulatedLeases.NAME, SimulatedLeases::new);
+        BENCHMARKS.put(SchedulingThroughput.BASIC, SchedulingThroughput::basic);
+        BENCHMARKS.put(SchedulingThroughput.SPREAD, SchedulingThroughput::spread);
         BENCHMARKS.put(PodStartup.NAME, PodStartup::new);
     }
 

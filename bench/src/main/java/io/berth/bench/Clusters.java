@@ -33,7 +33,13 @@ final class Clusters {
                 .jvmArgs(jvmOpts().split("\\s+"))
                 // the node simulator's level (only its user's requests): 5,000 simulated nodes renew 500 Leases a
                 // second, the default limit, and write their status besides (simulated-leases)
-                .gatewayProperty("berth.gateway.limits.levels.simulator.limit-for-period", "2000");
+                .gatewayProperty("berth.gateway.limits.levels.simulator.limit-for-period", "2000")
+                // the control plane's level (the scheduler's user): scheduler_perf gives the scheduler's client 5,000
+                // requests/s; the default 200/s and 15 seats per user would cap bindings at 200 pods/s, and the
+                // scheduler keeps up to 256 bindings and 4 Event writes in flight (scheduling-basic, -spread)
+                .gatewayProperty("berth.gateway.limits.levels.system.limit-for-period", "5000")
+                .gatewayProperty("berth.gateway.limits.levels.system.seats", "300")
+                .gatewayProperty("berth.gateway.limits.levels.system.flow-share", "1");
         // BERTH_BENCH_GATEWAY_PROPS="key=value,key=value": gateway settings for an experiment (e.g. the audit trail off)
         String gatewayProps = System.getenv("BERTH_BENCH_GATEWAY_PROPS");
         if (gatewayProps != null && !gatewayProps.isBlank()) {

@@ -99,7 +99,7 @@ final class CpuUsage {
     }
 
     static String component(String commandLine) {
-        for (String name : List.of("node-agent", "api-service", "gateway", "etcd")) {
+        for (String name : List.of("scheduler-service", "node-agent", "api-service", "gateway", "etcd")) {
             if (commandLine.contains(name)) {
                 return name;
             }

@@ -1,5 +1,6 @@
 package io.berth.bench;
 
+import io.berth.apimachinery.json.Json;
 import io.berth.testkit.ClusterHarness;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -9,10 +10,13 @@ import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
+import tools.jackson.databind.JsonNode;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * A benchmark client of the gateway: HTTP/1.1 over TLS (trusting the cluster CA) with keep-alive connections from a
@@ -91,6 +95,18 @@ final class GatewayClient implements AutoCloseable {
                 .responseSingle((response, body) -> body.asByteArray()
                         .defaultIfEmpty(EMPTY)
                         .map(bytes -> new Response(response.status().code(), bytes)));
+    }
+
+    /** Every item of a list path (which has no query of its own), page by page, 500 at a time. */
+    void forEachItem(String path, Consumer<JsonNode> item) {
+        String next = "";
+        do {
+            String page = path + "?limit=500" + (next.isEmpty() ? ""
+                    : "&continue=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+            JsonNode list = Json.tree(expect(200, get(page)).block(Duration.ofSeconds(60)).body());
+            list.path("items").forEach(item);
+            next = list.path("metadata").path("continue").asString("");
+        } while (!next.isEmpty());
     }
 
     /** {@code send} that fails unless the status is {@code expected}, naming the status and the body. */

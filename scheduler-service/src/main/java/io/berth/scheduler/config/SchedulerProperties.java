@@ -23,7 +23,8 @@ import java.util.Map;
  * @param podInitialBackoff        an unschedulable pod's first back-off (doubling per attempt)
  * @param podMaxBackoff            the longest back-off
  * @param maxUnschedulable         how long a pod waits for a cluster event before it is retried all the same
- * @param bindingsInFlight         binding requests open at once
+ * @param bindingsInFlight         binding requests open at once (below the 100 concurrent streams of the one HTTP/2
+ *                                 connection the client shares with its watches and Lease renewals)
  * @param disabledPlugins          plugins of the default profile to leave out
  * @param weights                  score weights by plugin name, over Kubernetes' defaults
  * @param leaderElection           the Lease that elects the one replica that schedules
@@ -39,7 +40,7 @@ public record SchedulerProperties(
         @DefaultValue("1s") Duration podInitialBackoff,
         @DefaultValue("10s") Duration podMaxBackoff,
         @DefaultValue("5m") Duration maxUnschedulable,
-        @DefaultValue("256") int bindingsInFlight,
+        @DefaultValue("64") int bindingsInFlight,
         @DefaultValue({}) List<String> disabledPlugins,
         @DefaultValue({}) Map<String, Integer> weights,
         @DefaultValue LeaderElection leaderElection) {
