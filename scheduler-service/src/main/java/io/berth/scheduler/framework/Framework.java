@@ -18,6 +18,8 @@ import java.util.Set;
 public final class Framework {
 
     private static final CycleState.Key<Set<String>> SKIP_FILTER = new CycleState.Key<>("framework/skip-filter");
+    /** The Filter plugins the cycle runs: those whose PreFilter did not skip (looked up once, not per node). */
+    private static final CycleState.Key<FilterPlugin[]> ACTIVE_FILTERS = new CycleState.Key<>("framework/filters");
     private static final CycleState.Key<Set<String>> SKIP_SCORE = new CycleState.Key<>("framework/skip-score");
     private static final CycleState.Key<Snapshot> SNAPSHOT = new CycleState.Key<>("framework/snapshot");
 
@@ -99,6 +101,13 @@ public final class Framework {
             }
         }
         state.write(SKIP_FILTER, skipped);
+        List<FilterPlugin> active = new ArrayList<>(filters.size());
+        for (FilterPlugin f : filters) {
+            if (!skipped.contains(f.name())) {
+                active.add(f);
+            }
+        }
+        state.write(ACTIVE_FILTERS, active.toArray(new FilterPlugin[0]));
         return Status.success();
     }
 
@@ -124,12 +133,11 @@ public final class Framework {
 
     /** Runs the Filters on one node, in order; the first that does not pass decides. */
     public Status runFilters(CycleState state, Pod pod, NodeInfo node) {
-        Set<String> skipped = state.read(SKIP_FILTER);
-        for (int i = 0; i < filters.size(); i++) {
-            FilterPlugin p = filters.get(i);
-            if (skipped != null && !skipped.isEmpty() && skipped.contains(p.name())) {
-                continue;
-            }
+        FilterPlugin[] active = state.read(ACTIVE_FILTERS);
+        if (active == null) {
+            active = filters.toArray(new FilterPlugin[0]);
+        }
+        for (FilterPlugin p : active) {
             Status s = p.filter(state, pod, node);
             if (!s.isSuccess()) {
                 return s.from(p.name());
