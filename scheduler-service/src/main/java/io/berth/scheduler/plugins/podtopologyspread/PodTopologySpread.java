@@ -139,21 +139,46 @@ public final class PodTopologySpread implements PreFilterPlugin, PreFilterExtens
             matching.add(new HashMap<>());
             selfMatch[i] = constraints.get(i).selector().matches(pod.getMetadata().getLabels());
         }
+        // the hottest loop of a spread pod's cycle (every node, every pod): one label lookup per node and key, and
+        // counters updated in place
+        int size = constraints.size();
+        String[] keys = new String[size];
+        List<Map<String, int[]>> counters = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            keys[i] = constraints.get(i).topologyKey();
+            counters.add(new HashMap<>());
+        }
+        String[] values = new String[size];
         for (NodeInfo n : snapshot.nodes()) {
             Node node = n.node();
-            if (node == null || !SpreadConstraint.hasAllKeys(node, constraints)) {
+            Map<String, String> labels = node == null ? null : node.getMetadata().getLabels();
+            if (labels == null || !valuesOf(labels, keys, values)) {
                 continue;
             }
-            for (int i = 0; i < constraints.size(); i++) {
+            for (int i = 0; i < size; i++) {
                 SpreadConstraint c = constraints.get(i);
                 if (c.includes(pod, node, nodeAffinity)) {
-                    matching.get(i).merge(node.getMetadata().getLabels().get(c.topologyKey()),
-                            c.count(n.pods(), namespace), Integer::sum);
+                    counters.get(i).computeIfAbsent(values[i], v -> new int[1])[0] += c.count(n.pods(), namespace);
                 }
             }
         }
+        for (int i = 0; i < size; i++) {
+            Map<String, Integer> m = matching.get(i);
+            counters.get(i).forEach((value, count) -> m.put(value, count[0]));
+        }
         state.write(FILTER, new FilterState(constraints, selfMatch, nodeAffinity, matching));
         return Status.success();
+    }
+
+    /** The node's value of each key into {@code values}; false when it lacks one (it is in no domain). */
+    private static boolean valuesOf(Map<String, String> labels, String[] keys, String[] values) {
+        for (int i = 0; i < keys.length; i++) {
+            values[i] = labels.get(keys[i]);
+            if (values[i] == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
