@@ -28,6 +28,8 @@ public final class NodeInfo {
     }
 
     private Node node;
+    /** The node's labels (never null), kept here so the hottest loops skip two hops through the Node. */
+    private Map<String, String> labels = Map.of();
     private final List<PodInfo> pods;
     private final List<PodInfo> podsWithAffinity;
     private final List<PodInfo> podsWithRequiredAntiAffinity;
@@ -104,8 +106,15 @@ public final class NodeInfo {
         return generation;
     }
 
+    /** The node's labels; empty when it has none or is not known. */
+    public Map<String, String> labels() {
+        return labels;
+    }
+
     public void setNode(Node node, long generation) {
         this.node = node;
+        Map<String, String> l = node.getMetadata().getLabels();
+        this.labels = l == null ? Map.of() : l;
         Map<String, Quantity> a = node.getStatus() == null ? null : node.getStatus().getAllocatable();
         this.allocatable = Resource.of(a);
         Quantity pods = a == null ? null : a.get("pods");
@@ -116,6 +125,7 @@ public final class NodeInfo {
     /** The node was deleted while pods are still counted on it. */
     public void clearNode(long generation) {
         this.node = null;
+        this.labels = Map.of();
         this.allocatable = new Resource();
         this.allocatablePods = 0;
         this.generation = generation;
@@ -160,6 +170,7 @@ public final class NodeInfo {
         NodeInfo c = new NodeInfo(node, new ArrayList<>(pods), new ArrayList<>(podsWithAffinity),
                 new ArrayList<>(podsWithRequiredAntiAffinity), new ArrayList<>(usedPorts), requested.copy(),
                 nonZeroRequested.copy());
+        c.labels = labels;
         c.allocatable = allocatable;
         c.allocatablePods = allocatablePods;
         c.generation = generation;

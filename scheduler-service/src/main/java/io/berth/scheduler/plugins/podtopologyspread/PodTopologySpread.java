@@ -151,8 +151,7 @@ public final class PodTopologySpread implements PreFilterPlugin, PreFilterExtens
         String[] values = new String[size];
         for (NodeInfo n : snapshot.nodes()) {
             Node node = n.node();
-            Map<String, String> labels = node == null ? null : node.getMetadata().getLabels();
-            if (labels == null || !valuesOf(labels, keys, values)) {
+            if (node == null || !valuesOf(n.labels(), keys, values)) {
                 continue;
             }
             for (int i = 0; i < size; i++) {

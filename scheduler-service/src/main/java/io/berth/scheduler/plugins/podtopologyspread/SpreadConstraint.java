@@ -62,7 +62,8 @@ record SpreadConstraint(int maxSkew, String topologyKey, LabelSelector selector,
             }
             result.add(new SpreadConstraint(
                     c.getMaxSkew() == null ? 1 : c.getMaxSkew(),
-                    c.getTopologyKey() == null ? "" : c.getTopologyKey(),
+                    // interned: label keys parsed from JSON are, so a node's label map matches by identity
+                    c.getTopologyKey() == null ? "" : c.getTopologyKey().intern(),
                     LabelSelector.from(selector),
                     c.getMinDomains() == null ? 1 : c.getMinDomains(),
                     !"Ignore".equals(c.getNodeAffinityPolicy()),
