@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Nodes and pods for the plugins' table tests, built as the cache would hold them. */
@@ -19,6 +21,32 @@ public final class Fixtures {
     private static int uids;
 
     private Fixtures() {
+    }
+
+    /** A node named {@code name} with its {@code kubernetes.io/hostname} label and, unless null, a zone label. */
+    public static Node zonedNode(String name, String zone) {
+        NodeBuilder b = new NodeBuilder().withNewMetadata().withName(name)
+                .addToLabels("kubernetes.io/hostname", name).endMetadata()
+                .withNewSpec().endSpec().withNewStatus().endStatus();
+        if (zone != null) {
+            b.editMetadata().addToLabels("topology.kubernetes.io/zone", zone).endMetadata();
+        }
+        return b.build();
+    }
+
+    /** The nodes' infos, in order, with the pods of {@code placed} (node name to pods) bound on them. */
+    public static List<NodeInfo> cluster(List<Node> nodes, Map<String, List<Pod>> placed) {
+        List<NodeInfo> infos = new ArrayList<>();
+        for (Node node : nodes) {
+            String name = node.getMetadata().getName();
+            NodeInfo info = new NodeInfo();
+            info.setNode(node, 1);
+            for (Pod p : placed.getOrDefault(name, List.of())) {
+                info.addPod(PodInfo.of(new PodBuilder(p).editSpec().withNodeName(name).endSpec().build()), 2);
+            }
+            infos.add(info);
+        }
+        return infos;
     }
 
     /** A node's info with {@code pods} already on it. */

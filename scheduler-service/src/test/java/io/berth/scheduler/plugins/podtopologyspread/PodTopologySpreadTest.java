@@ -3,10 +3,10 @@ package io.berth.scheduler.plugins.podtopologyspread;
 import io.berth.scheduler.framework.CycleState;
 import io.berth.scheduler.framework.Framework;
 import io.berth.scheduler.framework.NodeInfo;
-import io.berth.scheduler.framework.PodInfo;
 import io.berth.scheduler.framework.PostFilterPlugin;
 import io.berth.scheduler.framework.Snapshot;
 import io.berth.scheduler.framework.Status;
+import io.berth.scheduler.plugins.Fixtures;
 import io.berth.scheduler.plugins.defaultpreemption.DefaultPreemption;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -28,6 +28,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static io.berth.scheduler.plugins.Fixtures.pod;
+import static io.berth.scheduler.plugins.Fixtures.zonedNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -199,28 +200,10 @@ class PodTopologySpreadTest {
     // ---- fixtures
 
     static List<NodeInfo> cluster(Map<String, List<Pod>> placed) {
-        List<NodeInfo> nodes = new ArrayList<>();
-        Node tainted = new NodeBuilder(node("n4", "c")).editSpec().addNewTaint().withKey("dedicated")
+        Node tainted = new NodeBuilder(zonedNode("n4", "c")).editSpec().addNewTaint().withKey("dedicated")
                 .withValue("x").withEffect("NoSchedule").endTaint().endSpec().build();
-        for (Node node : List.of(node("n1", "a"), node("n2", "a"), node("n3", "b"), tainted, node("n5", null))) {
-            NodeInfo info = new NodeInfo();
-            info.setNode(node, 1);
-            for (Pod p : placed.getOrDefault(node.getMetadata().getName(), List.of())) {
-                info.addPod(PodInfo.of(new PodBuilder(p).editSpec().withNodeName(node.getMetadata().getName())
-                        .endSpec().build()), 2);
-            }
-            nodes.add(info);
-        }
-        return nodes;
-    }
-
-    static Node node(String name, String zone) {
-        NodeBuilder b = new NodeBuilder().withNewMetadata().withName(name).addToLabels(HOST, name).endMetadata()
-                .withNewSpec().endSpec().withNewStatus().endStatus();
-        if (zone != null) {
-            b.editMetadata().addToLabels(ZONE, zone).endMetadata();
-        }
-        return b.build();
+        return Fixtures.cluster(List.of(zonedNode("n1", "a"), zonedNode("n2", "a"), zonedNode("n3", "b"), tainted,
+                zonedNode("n5", null)), placed);
     }
 
     static Map<String, String> expect(String... perNode) {
