@@ -48,6 +48,8 @@ public final class SchedulerCache {
     private final List<NodeInfo> snapshotAffinity = new ArrayList<>();
     private final List<NodeInfo> snapshotAntiAffinity = new ArrayList<>();
     private boolean membershipChanged = true;
+    /** Raised whenever the snapshot's node list is rebuilt (see {@link Snapshot#layout()}). */
+    private long layout;
 
     public SchedulerCache(Clock clock, Duration assumedTtl) {
         this.clock = clock;
@@ -197,6 +199,7 @@ public final class SchedulerCache {
             }
             membershipChanged = false;
             affinityChanged = true;
+            layout++;
         } else {
             for (String name : dirty) {
                 Integer i = snapshotIndex.get(name);
@@ -227,7 +230,7 @@ public final class SchedulerCache {
                 }
             }
         }
-        return new Snapshot(snapshotNodes, snapshotByName, snapshotAffinity, snapshotAntiAffinity);
+        return new Snapshot(snapshotNodes, snapshotByName, snapshotAffinity, snapshotAntiAffinity, layout);
     }
 
     private void place(Pod pod, String node, boolean assumed, Instant deadline) {

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cluster as one scheduling cycle sees it: every node with its pods, bound and assumed, frozen for the cycle
@@ -16,13 +17,16 @@ public final class Snapshot {
     private final Map<String, NodeInfo> byName;
     private final List<NodeInfo> withAffinityPods;
     private final List<NodeInfo> withRequiredAntiAffinityPods;
+    private final long layout;
+    private static final AtomicLong LAYOUTS = new AtomicLong(1L << 62);
 
     /**
      * A snapshot over collections the caller keeps up to date between cycles (the cache): shared, not copied, so a
      * cycle over 5,000 nodes costs nothing to set up. The caller must not change them while a cycle runs.
      */
     public Snapshot(List<NodeInfo> nodes, Map<String, NodeInfo> byName, List<NodeInfo> withAffinityPods,
-                    List<NodeInfo> withRequiredAntiAffinityPods) {
+                    List<NodeInfo> withRequiredAntiAffinityPods, long layout) {
+        this.layout = layout;
         this.nodes = Collections.unmodifiableList(nodes);
         this.byName = byName;
         this.withAffinityPods = Collections.unmodifiableList(withAffinityPods);
@@ -31,6 +35,7 @@ public final class Snapshot {
 
     /** A snapshot of {@code nodes} (copied into its own list and index), for tests and preemption trials. */
     public Snapshot(List<NodeInfo> nodes) {
+        this.layout = LAYOUTS.incrementAndGet();
         this.nodes = Collections.unmodifiableList(new ArrayList<>(nodes));
         this.byName = new HashMap<>(nodes.size() * 2);
         List<NodeInfo> affinity = new ArrayList<>();
@@ -46,6 +51,15 @@ public final class Snapshot {
         }
         this.withAffinityPods = affinity;
         this.withRequiredAntiAffinityPods = antiAffinity;
+    }
+
+    /**
+     * Which node sits at which index of {@link #nodes()}: two snapshots with the same layout list the same nodes in
+     * the same order (their contents may differ, as {@link NodeInfo#generation()} says), so a plugin may keep
+     * per-index data between cycles and redo only the nodes whose generation moved.
+     */
+    public long layout() {
+        return layout;
     }
 
     /** Every node, in the cache's order (stable between cycles, so round-robin starts spread the search). */

@@ -1,5 +1,6 @@
 package io.berth.scheduler.plugins.podtopologyspread;
 
+import io.berth.scheduler.cache.SchedulerCache;
 import io.berth.scheduler.framework.CycleState;
 import io.berth.scheduler.framework.Framework;
 import io.berth.scheduler.framework.NodeInfo;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -130,6 +133,46 @@ class PodTopologySpreadTest {
         assertThat(plugin.preFilter(new CycleState(), incoming(spread(1, ZONE, c -> c.withWhenUnsatisfiable(
                 "ScheduleAnyway"))), snapshot).isSkip()).isTrue();
         assertThat(plugin.preFilter(new CycleState(), web("p"), snapshot).isSkip()).isTrue();
+    }
+
+    @Test
+    void countsKeptBetweenCyclesFollowPodsNodesAndLabelsAsTheCacheChanges() {
+        SchedulerCache cache = new SchedulerCache(Clock.systemUTC(), Duration.ofMinutes(15));
+        cache.addNode(zonedNode("n1", "a"));
+        cache.addNode(zonedNode("n2", "a"));
+        cache.addNode(zonedNode("n3", "b"));
+        Pod w1 = bound(web("w1"), "n1");
+        cache.addPod(w1);
+        Pod p = incoming(spread(1, ZONE));
+        assertThat(filterAll(cache.snapshot(), p)).isEqualTo(Map.of("n1", SKEW, "n2", SKEW, "n3", OK));
+
+        cache.addPod(bound(web("w2"), "n3"));
+        assertThat(filterAll(cache.snapshot(), p)).isEqualTo(Map.of("n1", OK, "n2", OK, "n3", OK));
+
+        cache.removePod(w1);
+        assertThat(filterAll(cache.snapshot(), p)).isEqualTo(Map.of("n1", OK, "n2", OK, "n3", SKEW));
+
+        cache.addNode(zonedNode("n4", "c"));
+        assertThat(filterAll(cache.snapshot(), p)).isEqualTo(Map.of("n1", OK, "n2", OK, "n3", SKEW, "n4", OK));
+
+        // n4 moves to zone b, which holds w2: zone c is gone, b has one pod over a's none
+        cache.updateNode(zonedNode("n4", "b"));
+        assertThat(filterAll(cache.snapshot(), p)).isEqualTo(Map.of("n1", OK, "n2", OK, "n3", SKEW, "n4", SKEW));
+    }
+
+    private Map<String, String> filterAll(Snapshot snapshot, Pod pod) {
+        CycleState state = new CycleState();
+        assertThat(plugin.preFilter(state, pod, snapshot).isSuccess()).isTrue();
+        Map<String, String> got = new HashMap<>();
+        for (NodeInfo n : snapshot.nodes()) {
+            Status s = plugin.filter(state, pod, n);
+            got.put(n.name(), s.isSuccess() ? OK : s.message());
+        }
+        return got;
+    }
+
+    static Pod bound(Pod pod, String node) {
+        return new PodBuilder(pod).editSpec().withNodeName(node).endSpec().build();
     }
 
     Map<String, Long> scores(Map<String, List<Pod>> placed, Pod incoming) {
