@@ -1,6 +1,10 @@
 package io.berth.scheduler.plugins;
 
+import io.berth.scheduler.framework.CycleState;
+import io.berth.scheduler.framework.Framework;
 import io.berth.scheduler.framework.NodeInfo;
+import io.berth.scheduler.framework.Plugin;
+import io.berth.scheduler.framework.Snapshot;
 import io.berth.scheduler.framework.PodInfo;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -14,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Nodes and pods for the plugins' table tests, built as the cache would hold them. */
 public final class Fixtures {
@@ -47,6 +53,23 @@ public final class Fixtures {
             infos.add(info);
         }
         return infos;
+    }
+
+    /**
+     * Each node's score after normalizing, by node name in order, through a framework of {@code plugin} alone
+     * (PreFilter, PreScore and Score run as a cycle runs them; both must succeed).
+     */
+    public static Map<String, Long> scores(Plugin plugin, List<NodeInfo> nodes, Pod incoming) {
+        Framework framework = new Framework(List.of(plugin), Map.of());
+        CycleState state = new CycleState();
+        assertThat(framework.runPreFilter(state, incoming, new Snapshot(nodes)).isSuccess()).isTrue();
+        assertThat(framework.runPreScore(state, incoming, nodes).isSuccess()).isTrue();
+        long[] totals = framework.runScore(state, incoming, nodes);
+        Map<String, Long> result = new LinkedHashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            result.put(nodes.get(i).name(), totals[i]);
+        }
+        return result;
     }
 
     /** A node's info with {@code pods} already on it. */

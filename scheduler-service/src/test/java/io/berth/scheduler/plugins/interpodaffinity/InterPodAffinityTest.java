@@ -177,19 +177,8 @@ class InterPodAffinityTest {
         assertThat(s.message()).contains("Near");
     }
 
-    /** Scores per node (n1..n4) after normalizing, through a framework with only this plugin. */
     Map<String, Long> scores(Map<String, List<Pod>> placed, Pod incoming) {
-        List<NodeInfo> nodes = cluster(placed);
-        Framework framework = new Framework(List.of(plugin), Map.of());
-        CycleState state = new CycleState();
-        assertThat(framework.runPreFilter(state, incoming, new Snapshot(nodes)).isSuccess()).isTrue();
-        assertThat(framework.runPreScore(state, incoming, nodes).isSuccess()).isTrue();
-        long[] totals = framework.runScore(state, incoming, nodes);
-        Map<String, Long> result = new LinkedHashMap<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            result.put(nodes.get(i).name(), totals[i]);
-        }
-        return result;
+        return Fixtures.scores(plugin, cluster(placed), incoming);
     }
 
     @Test
