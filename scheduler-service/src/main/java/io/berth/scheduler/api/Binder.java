@@ -1,5 +1,6 @@
 package io.berth.scheduler.api;
 
+import io.berth.apimachinery.client.ApiCalls;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

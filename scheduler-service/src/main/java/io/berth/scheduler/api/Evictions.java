@@ -1,5 +1,6 @@
 package io.berth.scheduler.api;
 
+import io.berth.apimachinery.client.ApiCalls;
 import io.berth.scheduler.plugins.defaultpreemption.DefaultPreemption;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;

@@ -1,5 +1,6 @@
 package io.berth.scheduler.api;
 
+import io.berth.apimachinery.client.ApiCalls;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

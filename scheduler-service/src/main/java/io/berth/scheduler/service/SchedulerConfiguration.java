@@ -1,6 +1,6 @@
 package io.berth.scheduler.service;
 
-import io.berth.scheduler.api.ApiCalls;
+import io.berth.apimachinery.client.ApiCalls;
 import io.berth.scheduler.api.Evictions;
 import io.berth.scheduler.config.SchedulerProperties;
 import io.berth.scheduler.framework.Framework;

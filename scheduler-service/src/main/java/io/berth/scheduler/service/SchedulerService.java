@@ -1,6 +1,7 @@
 package io.berth.scheduler.service;
 
-import io.berth.scheduler.api.ApiCalls;
+import io.berth.apimachinery.client.ApiCalls;
+import io.berth.apimachinery.client.LeaseUpdateLock;
 import io.berth.scheduler.api.Binder;
 import io.berth.scheduler.api.Recorder;
 import io.berth.scheduler.cache.SchedulerCache;

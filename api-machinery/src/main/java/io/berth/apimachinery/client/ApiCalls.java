@@ -1,4 +1,4 @@
-package io.berth.scheduler.api;
+package io.berth.apimachinery.client;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
@@ -11,12 +11,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The scheduler's writes (bindings, events, pod conditions) as asynchronous requests over the fabric8 client's own
- * HTTP client (its TLS, token and retries), so a thousand bindings a second need no thread each. Two lanes:
- * {@link #send} (bindings, evictions) has up to {@code inFlight} requests open and makes the caller wait for room;
- * {@link #sendLater} (events, conditions) keeps only {@value #BACKGROUND_IN_FLIGHT} open and queues the rest (up to
- * {@value #MAX_BACKLOG}, then drops), so a burst of FailedScheduling events never sits in front of a binding in the
- * gateway's queue. Thread safe.
+ * An API client's writes (the scheduler's bindings, the controllers' pod creations, events) as asynchronous
+ * requests over the fabric8 client's own HTTP client (its TLS, token and retries), so a thousand writes a second need
+ * no thread each. Two lanes: {@link #send} (bindings, evictions, creations) has up to {@code inFlight} requests open
+ * and makes the caller wait for room; {@link #sendLater} (events, conditions) keeps only
+ * {@value #BACKGROUND_IN_FLIGHT} open and queues the rest (up to {@value #MAX_BACKLOG}, then drops), so a burst of
+ * events never sits in front of a binding in the gateway's queue. Thread safe.
  */
 public final class ApiCalls {
 

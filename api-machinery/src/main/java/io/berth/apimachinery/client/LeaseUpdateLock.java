@@ -1,4 +1,4 @@
-package io.berth.scheduler.service;
+package io.berth.apimachinery.client;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -13,17 +13,17 @@ import java.time.Duration;
 /**
  * fabric8's leader-election lock on a {@code coordination.k8s.io} Lease, written as Kubernetes' own leader election
  * writes it: create, then PUT carrying the resourceVersion last read (a compare-and-swap; a replica that lost a race
- * gets 409). fabric8's {@code LeaseLock} PATCHes, which the {@code system:kube-scheduler} role (get, update on the
- * Lease {@code kube-scheduler}) rightly does not allow. Used by one elector's thread at a time.
+ * gets 409). fabric8's {@code LeaseLock} PATCHes, which the {@code system:kube-scheduler} and
+ * {@code system:kube-controller-manager} roles (get, update on their own Lease) rightly do not allow. Used by one elector's thread at a time.
  */
-final class LeaseUpdateLock implements Lock {
+public final class LeaseUpdateLock implements Lock {
 
     private final String namespace;
     private final String name;
     private final String identity;
     private Lease last;
 
-    LeaseUpdateLock(String namespace, String name, String identity) {
+    public LeaseUpdateLock(String namespace, String name, String identity) {
         this.namespace = namespace;
         this.name = name;
         this.identity = identity;
