@@ -26,10 +26,12 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The admission chain, in Kubernetes' order: NamespaceLifecycle (no new objects in a missing or terminating
- * namespace; the system namespaces cannot be deleted), NodeRestriction (what a node may change, field by field) and
- * Priority's mutating half (a pod's priority from its PriorityClass, {@link PriorityAdmission}) before object
- * validation (422); RBAC escalation prevention and Priority's validating half (one global default PriorityClass)
- * after it. Every step knows who is asking ({@link Requester}). Thread safe.
+ * namespace; the system namespaces cannot be deleted), NodeRestriction (what a node may change, field by field),
+ * Priority's mutating half (a pod's priority from its PriorityClass, {@link PriorityAdmission}) and
+ * DefaultTolerationSeconds (a new pod's tolerations of unready and unreachable nodes,
+ * {@link DefaultTolerationSeconds}) before object validation (422); RBAC escalation prevention and Priority's
+ * validating half (one global default PriorityClass) after it. Every step knows who is asking ({@link Requester}).
+ * Thread safe.
  */
 public final class Admission {
 
@@ -44,8 +46,12 @@ public final class Admission {
     private final NodeRestriction nodeRestriction = new NodeRestriction();
     private final Escalation escalation;
     private final PriorityAdmission priority;
+    private final DefaultTolerationSeconds defaultTolerationSeconds;
 
-    /** With Kubernetes' 3 s for a watch cache to catch up with etcd before a global default PriorityClass check. */
+    /**
+     * With Kubernetes' 3 s for a watch cache to catch up with etcd before a global default PriorityClass check, and
+     * its 300 s of default toleration of unready and unreachable nodes.
+     */
     public Admission(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Authorization authorization) {
         this(registry, store, caches, authorization, Duration.ofSeconds(3));
     }
@@ -53,6 +59,15 @@ public final class Admission {
     /** @param freshnessWait how long a check that must see etcd's latest state waits for a watch cache */
     public Admission(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Authorization authorization,
                      Duration freshnessWait) {
+        this(registry, store, caches, authorization, freshnessWait, new AdmissionProperties(300, 300));
+    }
+
+    /**
+     * @param freshnessWait how long a check that must see etcd's latest state waits for a watch cache
+     * @param props         the plugins' settings
+     */
+    public Admission(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Authorization authorization,
+                     Duration freshnessWait, AdmissionProperties props) {
         this.namespaces = registry.find("", "v1", "namespaces").orElseThrow();
         this.pods = registry.find("", "v1", "pods").orElseThrow();
         this.priorityClasses = registry.find("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
@@ -62,6 +77,7 @@ public final class Admission {
         this.escalation = new Escalation(authorization, registry);
         this.priority = new PriorityAdmission(pods, priorityClasses, store, caches.get(priorityClasses),
                 freshnessWait);
+        this.defaultTolerationSeconds = new DefaultTolerationSeconds(props);
     }
 
     /**
@@ -69,9 +85,10 @@ public final class Admission {
      * does not exist (404) or is being terminated (403), as Kubernetes' plugin does: the cache answers when it knows
      * the namespace, etcd otherwise, since the namespace may have been created a moment ago through another replica.
      * NodeRestriction refuses what a node may not create (403). Priority sets a pod's priority from its class, or
-     * refuses it (403). For an RBAC object whose writer is checked for escalation, it completes once the RBAC caches
-     * have caught up with etcd ({@link Authorization#fresh()}); for a PriorityClass that would be the global default,
-     * once the PriorityClass cache has.
+     * refuses it (403). DefaultTolerationSeconds adds the tolerations of unready and unreachable nodes a pod lacks.
+     * For an RBAC object whose writer is checked for escalation, it completes once the RBAC caches have caught up
+     * with etcd ({@link Authorization#fresh()}); for a PriorityClass that would be the global default, once the
+     * PriorityClass cache has.
      */
     public CompletableFuture<Void> admitCreate(Requester who, ResourceType type, HasMetadata obj) {
         nodeRestriction.admit(who.user(), NodeRestriction.Operation.CREATE, type, "",
@@ -79,6 +96,11 @@ public final class Admission {
         return namespaceLifecycle(type, obj)
                 .thenCompose(ignored -> obj instanceof Pod pod ? priority.admitPodCreate(pod)
                         : CompletableFuture.completedFuture(null))
+                .thenRun(() -> {
+                    if (type == pods && obj instanceof Pod pod) {
+                        defaultTolerationSeconds.admitPodCreate(pod);
+                    }
+                })
                 .thenCompose(ignored -> type != priorityClasses ? prepareWrite(who, type)
                         : Boolean.TRUE.equals(((PriorityClass) obj).getGlobalDefault()) ? priority.catchUp()
                         : CompletableFuture.completedFuture(null));

@@ -3,6 +3,7 @@ package io.berth.apiserver.config;
 import io.berth.apimachinery.registry.ResourceRegistry;
 import io.berth.apimachinery.storage.EtcdKeys;
 import io.berth.apiserver.admission.Admission;
+import io.berth.apiserver.admission.AdmissionProperties;
 import io.berth.apiserver.auth.FrontProxyAuthenticator;
 import io.berth.apiserver.authz.Authorization;
 import io.berth.apiserver.bootstrap.Bootstrap;
@@ -96,8 +97,8 @@ public class ApiServerConfiguration {
 
     @Bean
     Admission admission(ResourceRegistry registry, EtcdStore store, WatchCaches caches, Authorization authorization,
-                        ApiServerProperties props) {
-        return new Admission(registry, store, caches, authorization, props.resourceVersionWait());
+                        ApiServerProperties props, AdmissionProperties admissionProps) {
+        return new Admission(registry, store, caches, authorization, props.resourceVersionWait(), admissionProps);
     }
 
     @Bean
