@@ -94,11 +94,11 @@ public final class Admission {
         nodeRestriction.admit(who.user(), NodeRestriction.Operation.CREATE, type, "",
                 obj.getMetadata().getNamespace(), obj.getMetadata().getName(), obj, null);
         return namespaceLifecycle(type, obj)
-                .thenCompose(ignored -> obj instanceof Pod pod ? priority.admitPodCreate(pod)
+                .thenCompose(ignored -> obj instanceof Pod pod ? priority.admitPod(pod)
                         : CompletableFuture.completedFuture(null))
                 .thenRun(() -> {
                     if (type == pods && obj instanceof Pod pod) {
-                        defaultTolerationSeconds.admitPodCreate(pod);
+                        defaultTolerationSeconds.admitPod(pod);
                     }
                 })
                 .thenCompose(ignored -> type != priorityClasses ? prepareWrite(who, type)
@@ -221,6 +221,8 @@ public final class Admission {
     public void admitUpdate(ResourceType type, HasMetadata obj, HasMetadata old) {
         if (type == pods && obj instanceof Pod pod && old instanceof Pod oldPod) {
             PriorityAdmission.admitPodUpdate(pod, oldPod);
+            // as Kubernetes: an update that drops the defaulted tolerations gets them back rather than a 422
+            defaultTolerationSeconds.admitPod(pod);
         }
     }
 

@@ -17,9 +17,8 @@ import java.util.List;
  * and its effect is {@code NoExecute} or empty; as in Kubernetes, its operator and value are not looked at (the only
  * toleration with an empty key that validation admits is {@code Exists}). Immutable; thread safe.
  * <p>
- * Berth runs it on creates only, dry runs included. Kubernetes' plugin runs on updates of the pod too, where it puts
- * back a default toleration that a replacing PUT left out; here such an update is refused by validation (422,
- * "existing toleration can not be modified").
+ * It runs on creates (dry runs included) and, as Kubernetes', on updates of the pod itself, where it puts back a default
+ * toleration that a replacing PUT left out (validation would otherwise refuse the PUT: tolerations may only be added).
  */
 public final class DefaultTolerationSeconds {
 
@@ -40,10 +39,10 @@ public final class DefaultTolerationSeconds {
     }
 
     /**
-     * Appends the missing default tolerations to a pod being created (mutates {@code pod}); idempotent. Never
+     * Appends the missing default tolerations to a pod being created or updated (mutates {@code pod}); idempotent. Never
      * refuses.
      */
-    public void admitPodCreate(Pod pod) {
+    public void admitPod(Pod pod) {
         PodSpec spec = pod.getSpec();
         if (spec == null) {
             return; // validation refuses a pod without a spec

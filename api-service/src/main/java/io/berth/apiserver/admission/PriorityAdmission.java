@@ -70,28 +70,28 @@ public final class PriorityAdmission {
      *
      * @return completes when admitted; fails with 403 when the class is unknown or the pod disagrees with it
      */
-    public CompletableFuture<Void> admitPodCreate(Pod pod) {
+    public CompletableFuture<Void> admitPod(Pod pod) {
         String name = className(pod);
         if (name.isEmpty() || cached(name).isPresent()) {
             try {
-                admitPodCreate(pods, pod, this::cached, this::cachedClasses);
+                admitPod(pods, pod, this::cached, this::cachedClasses);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }
             return CompletableFuture.completedFuture(null);
         }
         return store.getKey(priorityClasses, store.keys().key(priorityClasses, null, name), 0).thenAccept(stored ->
-                admitPodCreate(pods, pod, n -> stored == null ? Optional.empty()
+                admitPod(pods, pod, n -> stored == null ? Optional.empty()
                         : Optional.of((PriorityClass) stored.object()), this::cachedClasses));
     }
 
     /**
-     * The decision of {@link #admitPodCreate(Pod)}: Kubernetes' {@code admitPod} for a create.
+     * The decision of {@link #admitPod(Pod)}: Kubernetes' {@code admitPod} for a create.
      *
      * @param lookup  the class of a name, if it exists
      * @param classes every class (for the global default; read only when the pod names no class)
      */
-    static void admitPodCreate(ResourceType pods, Pod pod, Function<String, Optional<PriorityClass>> lookup,
+    static void admitPod(ResourceType pods, Pod pod, Function<String, Optional<PriorityClass>> lookup,
                                Supplier<Collection<PriorityClass>> classes) {
         PodSpec spec = pod.getSpec();
         if (spec == null) {

@@ -63,6 +63,21 @@ class DefaultTolerationSecondsApiTest {
         assertThat(api.get(PODS + "/rehearsed", "admin", ADMIN).statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void a_replacing_put_that_leaves_the_default_tolerations_out_gets_them_back() {
+        HttpResponse<String> created = api.post(PODS, pod("replaced"), "admin", ADMIN);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String rv = tree(created).path("metadata").path("resourceVersion").asText();
+
+        String replacement = "{\"metadata\":{\"name\":\"replaced\",\"resourceVersion\":\"" + rv
+                + "\",\"labels\":{\"edited\":\"yes\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
+                + "\"image\":\"busybox\"}]}}";
+        HttpResponse<String> put = api.put(PODS + "/replaced", replacement, "admin", ADMIN);
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(tree(put).path("metadata").path("labels").path("edited").asText()).isEqualTo("yes");
+        assertThat(tree(put).path("spec").path("tolerations")).isEqualTo(Json.tree(bytes(DEFAULTS)));
+    }
+
     static String pod(String name) {
         return "{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"containers\":[{\"name\":\"c\","
                 + "\"image\":\"busybox\"}]}}";

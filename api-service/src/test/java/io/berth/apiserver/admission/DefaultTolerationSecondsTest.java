@@ -87,17 +87,17 @@ class DefaultTolerationSecondsTest {
     @MethodSource("creates")
     void a_new_pod_tolerates_unready_and_unreachable_nodes_for_a_while(Case c) {
         Pod pod = pod(c.tolerations());
-        c.plugin().admitPodCreate(pod);
+        c.plugin().admitPod(pod);
         assertThat(pod.getSpec().getTolerations()).containsExactlyElementsOf(c.expected());
 
-        c.plugin().admitPodCreate(pod);
+        c.plugin().admitPod(pod);
         assertThat(pod.getSpec().getTolerations()).as("admitted twice").containsExactlyElementsOf(c.expected());
     }
 
     @Test
     void a_pod_without_a_spec_is_left_to_validation() {
         Pod pod = new PodBuilder().withNewMetadata().withName("web").endMetadata().build();
-        KUBERNETES_DEFAULTS.admitPodCreate(pod);
+        KUBERNETES_DEFAULTS.admitPod(pod);
         assertThat(pod.getSpec()).isNull();
     }
 

@@ -122,7 +122,7 @@ class PriorityAdmissionTest {
     @MethodSource("podCreates")
     void pod_creates_get_their_priority_from_their_class(PodCase c) {
         Pod pod = c.pod();
-        Runnable admit = () -> PriorityAdmission.admitPodCreate(PODS, pod,
+        Runnable admit = () -> PriorityAdmission.admitPod(PODS, pod,
                 name -> c.classes().stream().filter(pc -> pc.getMetadata().getName().equals(name)).findFirst(),
                 c::classes);
         if (c.refusal() != null) {
