@@ -62,6 +62,9 @@ public final class ClusterHarness implements AutoCloseable {
     private final String schedulerToken = token();
     private final Path schedulerTokenFile;
     private final List<SchedulerHandle> schedulers = new ArrayList<>();
+    private final String controllerToken = token();
+    private final Path controllerTokenFile;
+    private final List<ControllerHandle> controllers = new ArrayList<>();
     private final List<NodeAgentHandle> nodeAgents = new ArrayList<>();
     private final Path kubeconfig;
     private final Builder config;
@@ -78,6 +81,7 @@ public final class ClusterHarness implements AutoCloseable {
         this.tokenFile = workDir.resolve("tokens.csv");
         this.simulatorTokenFile = workDir.resolve("simulator.token");
         this.schedulerTokenFile = workDir.resolve("scheduler.token");
+        this.controllerTokenFile = workDir.resolve("controller.token");
         this.kubeconfig = workDir.resolve("kubeconfig");
     }
 
@@ -208,10 +212,12 @@ public final class ClusterHarness implements AutoCloseable {
         String csv = adminToken + ",admin," + UUID.randomUUID() + ",\"system:masters\"\n"
                 + userToken + ",alice," + UUID.randomUUID() + ",\"tenants,developers\"\n"
                 + simulatorToken + ",system:berth-simulator," + UUID.randomUUID() + "\n"
-                + schedulerToken + ",system:kube-scheduler," + UUID.randomUUID() + "\n";
+                + schedulerToken + ",system:kube-scheduler," + UUID.randomUUID() + "\n"
+                + controllerToken + ",system:kube-controller-manager," + UUID.randomUUID() + "\n";
         writePrivate(tokenFile, csv);
         writePrivate(simulatorTokenFile, simulatorToken + "\n");
         writePrivate(schedulerTokenFile, schedulerToken + "\n");
+        writePrivate(controllerTokenFile, controllerToken + "\n");
     }
 
     private void writeKubeconfig() {
@@ -310,10 +316,6 @@ public final class ClusterHarness implements AutoCloseable {
     }
 
     /**
-     * A file holding the node simulator's token (user {@code system:berth-simulator}, its own RBAC role and priority
-     * level), for {@code berth.node.simulate.token-file}.
-     */
-    /**
      * Starts a scheduler-service replica called {@code name} (its Lease holder identity) with {@code properties}
      * ({@code berth.scheduler.*}) and waits until its informers have listed. The harness stops it on {@link #close}.
      */
@@ -327,6 +329,24 @@ public final class ClusterHarness implements AutoCloseable {
         return scheduler;
     }
 
+    /**
+     * Starts a controller-service replica called {@code name} (its Lease holder identity) with {@code properties}
+     * ({@code berth.controller.*}) and waits until it is ready. The harness stops it on {@link #close}.
+     */
+    public ControllerHandle startController(String name, Map<String, String> properties) {
+        ControllerHandle controller = ControllerHandle.create(name, jar("controller-service"), config.jvmArgs, pkiDir,
+                gatewayUrl(), controllerTokenFile, workDir, properties);
+        synchronized (controllers) {
+            controllers.add(controller);
+        }
+        controller.start(STARTUP);
+        return controller;
+    }
+
+    /**
+     * A file holding the node simulator's token (user {@code system:berth-simulator}, its own RBAC role and priority
+     * level), for {@code berth.node.simulate.token-file}.
+     */
     public Path simulatorTokenFile() {
         return simulatorTokenFile;
     }
@@ -409,6 +429,9 @@ public final class ClusterHarness implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (controllers) {
+            controllers.forEach(ControllerHandle::close);
+        }
         synchronized (schedulers) {
             schedulers.forEach(SchedulerHandle::close);
         }

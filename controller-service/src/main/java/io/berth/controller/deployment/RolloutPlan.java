@@ -136,7 +136,7 @@ final class RolloutPlan {
         if (toAdd == 0) {
             return Map.of();
         }
-        Comparator<ReplicaSet> bySize = Comparator.comparingInt(DeploymentUtil::replicas).reversed();
+        Comparator<ReplicaSet> bySize = Comparator.comparingInt((ReplicaSet rs) -> replicas(rs)).reversed();
         // growing favours the newer of equal sets, shrinking the older
         active.sort(toAdd > 0 ? bySize.thenComparing(OLDEST_FIRST.reversed()) : bySize.thenComparing(OLDEST_FIRST));
         Map<ReplicaSet, Integer> sizes = new LinkedHashMap<>();

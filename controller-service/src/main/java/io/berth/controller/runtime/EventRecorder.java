@@ -19,16 +19,25 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EventRecorder {
 
-    private final ApiCalls api;
-    private final KubernetesSerialization json;
+    /** Where events go: the API, or a test's list. */
+    @FunctionalInterface
+    public interface Sink {
+        void send(Event event);
+    }
+
+    private final Sink sink;
     private final Clock clock;
     private final String source;
     private final String instance;
     private final AtomicLong sequence = new AtomicLong();
 
     public EventRecorder(ApiCalls api, KubernetesSerialization json, Clock clock, String source, String instance) {
-        this.api = api;
-        this.json = json;
+        this(e -> api.sendLater("POST", "/api/v1/namespaces/" + e.getMetadata().getNamespace() + "/events",
+                "application/json", json.asJson(e)), clock, source, instance);
+    }
+
+    public EventRecorder(Sink sink, Clock clock, String source, String instance) {
+        this.sink = sink;
         this.clock = clock;
         this.source = source;
         this.instance = instance;
@@ -59,6 +68,6 @@ public final class EventRecorder {
                 .withReportingComponent(source).withReportingInstance(instance)
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                 .build();
-        api.sendLater("POST", "/api/v1/namespaces/" + ns + "/events", "application/json", json.asJson(e));
+        sink.send(e);
     }
 }

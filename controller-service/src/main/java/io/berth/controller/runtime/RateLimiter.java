@@ -40,10 +40,9 @@ public final class RateLimiter {
     /** The delay before {@code key}'s next try, counting this failure. */
     public synchronized Duration when(String key) {
         int n = failures.merge(key, 1, Integer::sum) - 1;
-        long exponential = n >= 62 ? maxNanos : Math.min(maxNanos, baseNanos << Math.min(n, 62 - 1));
-        if (exponential < 0) {
-            exponential = maxNanos;
-        }
+        // in floating point: shifting a long would wrap around after some forty failures
+        double exact = baseNanos * Math.pow(2, n);
+        long exponential = exact >= maxNanos ? maxNanos : (long) exact;
         return Duration.ofNanos(Math.max(exponential, bucketDelay()));
     }
 

@@ -1,0 +1,243 @@
+package io.berth.e2e;
+
+import io.berth.testkit.ClusterHarness;
+import io.berth.testkit.ControllerHandle;
+import io.berth.testkit.Kubectl;
+import io.berth.testkit.NodeAgentHandle;
+import io.berth.testkit.SchedulerHandle;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Deployments end to end, with the real scheduler, the controller manager and 20 simulated nodes: a Deployment's
+ * pods run; {@code kubectl scale} up and down; a rolling update with maxUnavailable 0 never has fewer ready pods than
+ * replicas at any moment a watch sees; {@code kubectl rollout history|undo|pause|resume|restart|status} work.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DeploymentTest {
+
+    private static final String NS = "deploy-e2e";
+    private static final Duration ROLLOUT = Duration.ofSeconds(90);
+
+    private static ClusterHarness cluster;
+    private static KubernetesClient client;
+    private static Kubectl kubectl;
+    private static NodeAgentHandle simulator;
+    private static SchedulerHandle scheduler;
+    private static ControllerHandle controller;
+
+    @BeforeAll
+    static void startNodesSchedulerAndControllers() {
+        cluster = SharedCluster.get();
+        client = SharedCluster.client();
+        kubectl = new Kubectl(cluster.kubeconfig());
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+                .create();
+        simulator = cluster.startNodeAgent("deploy-sim", Map.of(
+                "berth.node.simulate.count", "20",
+                "berth.node.simulate.name-prefix", "deploy-",
+                "berth.node.simulate.token-file", cluster.simulatorTokenFile().toString(),
+                "berth.node.simulate.labels[berth.io/e2e]", "deployment",
+                "berth.node.simulate.start-delay", "200ms",
+                "berth.node.simulate.ready-delay", "300ms"), Duration.ofMinutes(2));
+        scheduler = cluster.startScheduler("deploy-e2e-scheduler", Map.of(
+                "berth.scheduler.leader-election.enabled", "false"));
+        controller = cluster.startController("deploy-e2e-controller", Map.of(
+                "berth.controller.leader-election.enabled", "false",
+                "logging.level.io.berth.controller", "DEBUG"));
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        for (AutoCloseable c : new AutoCloseable[] {controller, scheduler, simulator, kubectl}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+        if (client != null) {
+            client.namespaces().withName(NS).delete();
+            client.nodes().withLabel("berth.io/e2e", "deployment").delete();
+            client.close();
+        }
+    }
+
+    private static Deployment web(String name, int replicas, String version) {
+        return new DeploymentBuilder()
+                .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
+                .withNewMaxUnavailable(0).withNewMaxSurge(1).endRollingUpdate().endStrategy()
+                .withNewTemplate()
+                .withNewMetadata().addToLabels("app", name).addToLabels("version", version).endMetadata()
+                .withNewSpec()
+                .addNewToleration().withKey("berth.io/simulated").withOperator("Exists").endToleration()
+                .withNodeSelector(Map.of("berth.io/e2e", "deployment"))
+                .addNewContainer().withName("web").withImage("host").withCommand("sleep", "3600").endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static List<Pod> pods(String app) {
+        return client.pods().inNamespace(NS).withLabel("app", app).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    private static long running(String app) {
+        return pods(app).stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+                .count();
+    }
+
+    private static void awaitAvailable(String name, int replicas) {
+        await().atMost(ROLLOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            Deployment d = client.apps().deployments().inNamespace(NS).withName(name).get();
+            assertThat(d.getStatus()).isNotNull();
+            assertThat(d.getStatus().getObservedGeneration()).isEqualTo(d.getMetadata().getGeneration());
+            assertThat(d.getStatus().getUpdatedReplicas()).isEqualTo(replicas);
+            assertThat(d.getStatus().getAvailableReplicas()).isEqualTo(replicas);
+            assertThat(d.getStatus().getReplicas()).isEqualTo(replicas);
+            assertThat(pods(name)).hasSize(replicas);
+            assertThat(running(name)).isEqualTo(replicas);
+        });
+    }
+
+    @Test
+    @Order(1)
+    void aDeploymentOfThreeGetsThreeRunningPodsAndScalesUpAndDown() {
+        client.apps().deployments().inNamespace(NS).resource(web("web", 3, "v1")).create();
+        awaitAvailable("web", 3);
+        Deployment d = client.apps().deployments().inNamespace(NS).withName("web").get();
+        assertThat(d.getStatus().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Available");
+            assertThat(c.getStatus()).isEqualTo("True");
+        });
+        List<ReplicaSet> sets = client.apps().replicaSets().inNamespace(NS).withLabel("app", "web").list().getItems();
+        assertThat(sets).hasSize(1);
+        assertThat(sets.get(0).getMetadata().getAnnotations()).containsEntry("deployment.kubernetes.io/revision", "1");
+        assertThat(pods("web")).allSatisfy(p -> assertThat(p.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(sets.get(0).getMetadata().getUid())));
+
+        kubectl.run("-n", NS, "scale", "deployment/web", "--replicas=10").orThrow();
+        awaitAvailable("web", 10);
+        kubectl.run("-n", NS, "scale", "deployment/web", "--replicas=2").orThrow();
+        awaitAvailable("web", 2);
+        Kubectl.Result status = kubectl.run(ROLLOUT, "-n", NS, "rollout", "status", "deployment/web",
+                "--timeout=60s");
+        assertThat(status.stdout()).as(status.toString()).contains("successfully rolled out");
+    }
+
+    @Test
+    @Order(2)
+    void aRollingUpdateWithMaxUnavailableZeroNeverHasFewerReadyPodsThanReplicas() throws Exception {
+        kubectl.run("-n", NS, "scale", "deployment/web", "--replicas=4").orThrow();
+        awaitAvailable("web", 4);
+        Map<String, Boolean> ready = new ConcurrentHashMap<>();
+        AtomicInteger lowest = new AtomicInteger(Integer.MAX_VALUE);
+        AtomicInteger events = new AtomicInteger();
+        pods("web").forEach(p -> ready.put(p.getMetadata().getName(), isReady(p)));
+        try (Watch watch = client.pods().inNamespace(NS).withLabel("app", "web").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                boolean counts = action != Action.DELETED && pod.getMetadata().getDeletionTimestamp() == null
+                        && isReady(pod);
+                ready.put(pod.getMetadata().getName(), counts);
+                events.incrementAndGet();
+                lowest.accumulateAndGet((int) ready.values().stream().filter(b -> b).count(), Math::min);
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            kubectl.run("-n", NS, "set", "image", "deployment/web", "web=host:v2").orThrow();
+            await().atMost(ROLLOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+                assertThat(pods("web")).hasSize(4).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0)
+                        .getImage()).isEqualTo("host:v2"));
+            });
+            awaitAvailable("web", 4);
+        }
+        assertThat(events.get()).isGreaterThan(8);
+        assertThat(lowest.get()).as("fewest ready pods seen by the watch during the rollout").isGreaterThanOrEqualTo(4);
+        Kubectl.Result history = kubectl.run("-n", NS, "rollout", "history", "deployment/web").orThrow();
+        assertThat(history.stdout()).contains("1").contains("2");
+    }
+
+    @Test
+    @Order(3)
+    void rolloutUndoReturnsToThePreviousTemplate() {
+        kubectl.run("-n", NS, "rollout", "undo", "deployment/web").orThrow();
+        await().atMost(ROLLOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            Deployment d = client.apps().deployments().inNamespace(NS).withName("web").get();
+            assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("host");
+            assertThat(pods("web")).hasSize(4).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0)
+                    .getImage()).isEqualTo("host"));
+        });
+        awaitAvailable("web", 4);
+        // the first revision came back as the third: one replica set per template, no third set
+        List<ReplicaSet> sets = client.apps().replicaSets().inNamespace(NS).withLabel("app", "web").list().getItems();
+        assertThat(sets).hasSize(2);
+        assertThat(sets).anySatisfy(rs -> assertThat(rs.getMetadata().getAnnotations())
+                .containsEntry("deployment.kubernetes.io/revision", "3")
+                .containsEntry("deployment.kubernetes.io/revision-history", "1"));
+    }
+
+    @Test
+    @Order(4)
+    void pauseHoldsATemplateChangeUntilResumeAndRestartRollsEveryPod() {
+        kubectl.run("-n", NS, "rollout", "pause", "deployment/web").orThrow();
+        kubectl.run("-n", NS, "set", "env", "deployment/web", "COLOUR=blue").orThrow();
+        await().atMost(ROLLOUT).untilAsserted(() -> {
+            Deployment d = client.apps().deployments().inNamespace(NS).withName("web").get();
+            assertThat(d.getStatus().getConditions()).anySatisfy(c ->
+                    assertThat(c.getReason()).isEqualTo("DeploymentPaused"));
+        });
+        assertThat(client.apps().replicaSets().inNamespace(NS).withLabel("app", "web").list().getItems()).hasSize(2);
+
+        kubectl.run("-n", NS, "rollout", "resume", "deployment/web").orThrow();
+        await().atMost(ROLLOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            assertThat(pods("web")).hasSize(4).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0)
+                    .getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("COLOUR")));
+        });
+        awaitAvailable("web", 4);
+        List<String> before = pods("web").stream().map(p -> p.getMetadata().getName()).toList();
+        kubectl.run("-n", NS, "rollout", "restart", "deployment/web").orThrow();
+        await().atMost(ROLLOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            assertThat(pods("web")).hasSize(4).noneMatch(p -> before.contains(p.getMetadata().getName()));
+        });
+        awaitAvailable("web", 4);
+    }
+
+    private static boolean isReady(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
+                .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+}
