@@ -121,7 +121,8 @@ class LauncherTest {
         assertThat(again.exitCode()).as(again.output()).isZero();
         Result status = berth("status");
         assertThat(status.output()).as(() -> status.output() + logTails())
-                .contains("etcd").contains("api-service").contains("gateway").doesNotContain("stopped");
+                .contains("etcd").contains("api-service").contains("gateway").contains("scheduler").contains("controller")
+                .doesNotContain("stopped");
     }
 
     /** The last lines of each component's log, to say why one stopped. */
