@@ -240,4 +240,48 @@ class DeploymentTest {
         return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
                 .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
+
+    @Test
+    @Order(5)
+    void onTheRealNodeTheDeploymentsPodsReallyRunAndAnswer() throws Exception {
+        RealNode.assumeRoot();
+        try (RealNode.Session node = RealNode.open("deploy-real")) {
+            Deployment real = new DeploymentBuilder()
+                    .withNewMetadata().withName("real-web").withNamespace("deploy-real").endMetadata()
+                    .withNewSpec().withReplicas(2)
+                    .withNewSelector().addToMatchLabels("app", "real-web").endSelector()
+                    .withNewTemplate()
+                    .withNewMetadata().addToLabels("app", "real-web").endMetadata()
+                    .withNewSpec()
+                    .withNodeSelector(Map.of("kubernetes.io/hostname", RealNode.NAME))
+                    .addNewContainer().withName("web").withImage("host")
+                    .withCommand("python3", "-u", "-m", "http.server", "8080")
+                    .addNewPort().withContainerPort(8080).withName("http").endPort()
+                    .withNewReadinessProbe().withNewHttpGet().withPath("/").withNewPort("http").endHttpGet()
+                    .withPeriodSeconds(1).endReadinessProbe()
+                    .endContainer().endSpec().endTemplate().endSpec().build();
+            node.client().apps().deployments().inNamespace("deploy-real").resource(real).create();
+            await().atMost(ROLLOUT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                Deployment d = node.client().apps().deployments().inNamespace("deploy-real").withName("real-web")
+                        .get();
+                assertThat(d.getStatus()).isNotNull();
+                assertThat(d.getStatus().getAvailableReplicas()).isEqualTo(2);
+            });
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            List<Pod> running = node.client().pods().inNamespace("deploy-real").withLabel("app", "real-web").list()
+                    .getItems();
+            assertThat(running).hasSize(2).allSatisfy(p -> {
+                assertThat(p.getSpec().getNodeName()).isEqualTo(RealNode.NAME);
+                assertThat(p.getStatus().getPodIP()).startsWith("10.251.0.");
+            });
+            for (Pod p : running) {
+                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://"
+                        + p.getStatus().getPodIP() + ":8080/")).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+            }
+            node.client().apps().deployments().inNamespace("deploy-real").withName("real-web").delete();
+        }
+    }
 }
