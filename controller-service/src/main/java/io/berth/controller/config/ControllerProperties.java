@@ -77,11 +77,14 @@ public record ControllerProperties(
      * @param monitorGracePeriod  how long a node may go without renewing its Lease (or posting status) before it
      *                            counts as unreachable
      * @param evictionRate        nodes per second whose pods may be evicted (Kubernetes' {@code --node-eviction-rate})
+     * @param startupGracePeriod  the grace of a node that has never posted a Ready condition (Kubernetes'
+     *                            {@code --node-startup-grace-period})
      */
     public record NodeLifecycle(
             @DefaultValue("5s") Duration monitorPeriod,
             @DefaultValue("40s") Duration monitorGracePeriod,
-            @DefaultValue("0.1") double evictionRate) {
+            @DefaultValue("0.1") double evictionRate,
+            @DefaultValue("60s") Duration startupGracePeriod) {
     }
 
     /**
