@@ -284,4 +284,66 @@ class DeploymentTest {
             node.client().apps().deployments().inNamespace("deploy-real").withName("real-web").delete();
         }
     }
+
+    @Test
+    @Order(6)
+    void aForegroundDeletionRemovesTheReplicaSetsAndPodsBeforeTheDeployment() throws Exception {
+        client.apps().deployments().inNamespace(NS).resource(web("fg", 3, "v1")).create();
+        awaitAvailable("fg", 3);
+        java.util.concurrent.atomic.AtomicLong lastDependentGone = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong ownerGone = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+        try (Watch pods = client.pods().inNamespace(NS).withLabel("app", "fg").watch(onDelete(lastDependentGone,
+                sequence));
+             Watch sets = client.apps().replicaSets().inNamespace(NS).withLabel("app", "fg")
+                     .watch(onDelete(lastDependentGone, sequence));
+             Watch owner = client.apps().deployments().inNamespace(NS).withField("metadata.name", "fg")
+                     .watch(onDelete(ownerGone, sequence))) {
+            client.apps().deployments().inNamespace(NS).withName("fg")
+                    .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.FOREGROUND).delete();
+            await().atMost(ROLLOUT).until(() -> ownerGone.get() > 0);
+        }
+        assertThat(client.apps().replicaSets().inNamespace(NS).withLabel("app", "fg").list().getItems()).isEmpty();
+        assertThat(client.pods().inNamespace(NS).withLabel("app", "fg").list().getItems()).isEmpty();
+        assertThat(lastDependentGone.get()).as("the last replica set or pod went before the deployment")
+                .isPositive().isLessThan(ownerGone.get());
+    }
+
+    @Test
+    @Order(7)
+    void anOrphanDeletionKeepsTheReplicaSetAndItsPods() {
+        client.apps().deployments().inNamespace(NS).resource(web("kept", 2, "v1")).create();
+        awaitAvailable("kept", 2);
+        client.apps().deployments().inNamespace(NS).withName("kept")
+                .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.ORPHAN).delete();
+        await().atMost(ROLLOUT).until(() -> client.apps().deployments().inNamespace(NS).withName("kept").get() == null);
+        List<ReplicaSet> sets = client.apps().replicaSets().inNamespace(NS).withLabel("app", "kept").list().getItems();
+        assertThat(sets).singleElement().satisfies(rs -> assertThat(rs.getMetadata().getOwnerReferences())
+                .isNullOrEmpty());
+        assertThat(pods("kept")).hasSize(2);
+        assertThat(running("kept")).isEqualTo(2);
+        // the orphaned set still keeps its pods: one deleted comes back
+        client.pods().inNamespace(NS).withName(pods("kept").get(0).getMetadata().getName()).withGracePeriod(0)
+                .delete();
+        await().atMost(ROLLOUT).until(() -> running("kept") == 2);
+        client.apps().replicaSets().inNamespace(NS).withLabel("app", "kept").delete();
+        await().atMost(ROLLOUT).until(() -> pods("kept").isEmpty());
+    }
+
+    /** A watcher that notes, in order, when it last saw an object deleted. */
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> Watcher<T> onDelete(
+            java.util.concurrent.atomic.AtomicLong at, java.util.concurrent.atomic.AtomicLong sequence) {
+        return new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, T obj) {
+                if (action == Action.DELETED) {
+                    at.set(sequence.incrementAndGet());
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        };
+    }
 }
