@@ -23,6 +23,7 @@ import java.util.Map;
  * @param leaderElection the Lease that elects the one replica that runs the controllers
  * @param nodeLifecycle  when nodes count as gone and their pods are evicted
  * @param nodeIpam       the pod CIDRs handed to nodes
+ * @param endpointSlice  how the EndpointSlice controller cuts a Service's endpoints into slices
  */
 @ConfigurationProperties("berth.controller")
 public record ControllerProperties(
@@ -34,7 +35,8 @@ public record ControllerProperties(
         @DefaultValue("64") int writesInFlight,
         @DefaultValue LeaderElection leaderElection,
         @DefaultValue NodeLifecycle nodeLifecycle,
-        @DefaultValue NodeIpam nodeIpam) {
+        @DefaultValue NodeIpam nodeIpam,
+        @DefaultValue EndpointSlice endpointSlice) {
 
     /** Whether the controller called {@code name} runs. */
     public boolean enabled(String name) {
@@ -96,5 +98,15 @@ public record ControllerProperties(
     public record NodeIpam(
             @DefaultValue("10.244.0.0/16") String clusterCidr,
             @DefaultValue("24") int nodeMaskSize) {
+    }
+
+    /**
+     * The EndpointSlice controller.
+     *
+     * @param maxEndpointsPerSlice endpoints in one slice at most (Kubernetes' {@code --max-endpoints-per-slice},
+     *                             1 to 1000)
+     */
+    public record EndpointSlice(
+            @DefaultValue("100") int maxEndpointsPerSlice) {
     }
 }
