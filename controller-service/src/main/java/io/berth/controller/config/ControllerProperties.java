@@ -23,6 +23,7 @@ import java.util.Map;
  * @param leaderElection the Lease that elects the one replica that runs the controllers
  * @param nodeLifecycle  when nodes count as gone and their pods are evicted
  * @param nodeIpam       the pod CIDRs handed to nodes
+ * @param namespaceDeletion how the namespace controller empties deleted namespaces
  */
 @ConfigurationProperties("berth.controller")
 public record ControllerProperties(
@@ -34,7 +35,8 @@ public record ControllerProperties(
         @DefaultValue("64") int writesInFlight,
         @DefaultValue LeaderElection leaderElection,
         @DefaultValue NodeLifecycle nodeLifecycle,
-        @DefaultValue NodeIpam nodeIpam) {
+        @DefaultValue NodeIpam nodeIpam,
+        @DefaultValue NamespaceDeletion namespaceDeletion) {
 
     /** Whether the controller called {@code name} runs. */
     public boolean enabled(String name) {
@@ -82,6 +84,16 @@ public record ControllerProperties(
             @DefaultValue("5s") Duration monitorPeriod,
             @DefaultValue("40s") Duration monitorGracePeriod,
             @DefaultValue("0.1") double evictionRate) {
+    }
+
+    /**
+     * The namespace controller.
+     *
+     * @param gracePeriod how long after a namespace is marked for deletion its content is first deleted (Kubernetes'
+     *                    5 s): by then every api-service replica refuses new content in it, so nothing created
+     *                    through a replica that had not seen the deletion yet outlives the namespace
+     */
+    public record NamespaceDeletion(@DefaultValue("5s") Duration gracePeriod) {
     }
 
     /**
