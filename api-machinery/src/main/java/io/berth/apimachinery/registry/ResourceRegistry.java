@@ -120,7 +120,7 @@ public final class ResourceRegistry {
 
     private static final ResourceRegistry BUILT_IN = new ResourceRegistry(List.of(
             core("namespaces", "namespace", "Namespace", false, Namespace.class, NamespaceList.class,
-                    List.of("ns"), Set.of("status"), true),
+                    List.of("ns"), Set.of("status", "finalize"), true),
             core("pods", "pod", "Pod", true, Pod.class, PodList.class,
                     List.of("po"), Set.of("status", "binding", "log", "exec"), true).withCategories("all"),
             core("nodes", "node", "Node", false, Node.class, NodeList.class,

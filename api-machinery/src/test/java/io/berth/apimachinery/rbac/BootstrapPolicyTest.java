@@ -131,6 +131,8 @@ class BootstrapPolicyTest {
                 ns("system:berth-simulator", "update secrets", false),
                 ns("system:berth-controller-manager", "create pods", true),
                 cluster("system:berth-controller-manager", "delete namespaces", true),
+                cluster("system:berth-controller-manager", "update namespaces/finalize", true),
+                cluster("admin", "update namespaces/finalize", false),
                 ns("system:berth-controller-manager", "create discovery.k8s.io:endpointslices", true),
                 ns("system:berth-controller-manager", "update apps:deployments/status", true),
                 ns("system:berth-controller-manager", "create secrets", false));

@@ -39,6 +39,8 @@ class RequestInfoTest {
                 new Case("DELETE", "/api/v1/namespaces/ns/configmaps/c", null, true, "delete", "", "ns", "configmaps", "c", ""),
                 new Case("GET", "/api/v1/namespaces/ns", null, true, "get", "", "ns", "namespaces", "ns", ""),
                 new Case("PUT", "/api/v1/namespaces/ns/status", null, true, "update", "", "ns", "namespaces", "ns", "status"),
+                new Case("PUT", "/api/v1/namespaces/ns/finalize", null, true, "update", "", "ns", "namespaces", "ns",
+                        "finalize"),
                 new Case("GET", "/api/v1/namespaces", null, true, "list", "", "", "namespaces", "", ""),
                 new Case("GET", "/api/v1/nodes/n1", null, true, "get", "", "", "nodes", "n1", ""),
                 new Case("GET", "/api/v1/pods", null, true, "list", "", "", "pods", "", ""),

@@ -20,8 +20,8 @@ import static io.berth.apiserver.openapi.KubernetesTypeNames.capitalize;
 /**
  * Lays out the REST paths of a resource type the way Kubernetes' OpenAPI documents do: the collection
  * ({@code list}/{@code post}/{@code deletecollection}), the item ({@code get}/{@code put}/{@code patch}/{@code delete}),
- * the all-namespaces list, the deprecated {@code /watch/} paths and the {@code status}, {@code scale},
- * {@code binding}, {@code log} and {@code exec} subresources. Every operation carries Kubernetes'
+ * the all-namespaces list, the deprecated {@code /watch/} paths and the {@code status}, {@code finalize},
+ * {@code scale}, {@code binding}, {@code log} and {@code exec} subresources. Every operation carries Kubernetes'
  * {@code operationId}, {@code x-kubernetes-action} and {@code x-kubernetes-group-version-kind}; only verbs the
  * resource type serves are described.
  *
@@ -130,6 +130,12 @@ final class PathBuilder {
             ObjectNode path = pathItem(paths, item + "/status", with(Parameters.name(kind), scopeParams));
             addItemOperations(path, Set.of("get", "update", "patch"), "status of ", base + scope + kind + "Status",
                     kind, gvk, tag, object);
+        }
+        if (type.hasSubresource("finalize")) {
+            // Kubernetes' FinalizeREST: PUT only, the Namespace itself as body and answer
+            ObjectNode path = pathItem(paths, item + "/finalize", with(Parameters.name(kind), scopeParams));
+            addItemOperations(path, Set.of("update"), "finalize of ", base + scope + kind + "Finalize", kind, gvk,
+                    tag, object);
         }
         if (type.hasSubresource("scale")) {
             ObjectNode path = pathItem(paths, item + "/scale", with(Parameters.name("Scale"), scopeParams));

@@ -66,7 +66,7 @@ public final class ApiHandler {
         this.reads = new Reads(ctx);
         this.deletes = new Deletes(ctx);
         this.writes = new Writes(ctx, deletes);
-        this.subresources = new Subresources(ctx);
+        this.subresources = new Subresources(ctx, deletes);
         this.watches = new Watches(ctx);
         this.reviews = new Reviews(ctx);
         this.podStreams = new PodStreams(ctx, agents);
@@ -138,6 +138,9 @@ public final class ApiHandler {
             case "" -> main(request, info, type, format);
             case "status" -> status(request, info, type, format);
             case "scale" -> scale(request, info, type, format);
+            case "finalize" -> info.verb().equals("update")
+                    ? subresources.finalizeNamespace(request, info, type, format)
+                    : Mono.error(methodNotAllowed());
             case "binding" -> info.verb().equals("create")
                     ? subresources.bind(request, info, type)
                     : Mono.error(methodNotAllowed());

@@ -27,7 +27,8 @@ import java.util.function.Consumer;
 
 /**
  * delete and deletecollection with Kubernetes' semantics: preconditions (uid, resourceVersion → 409), finalizers
- * (the object gets a deletionTimestamp and stays until they are removed), namespaces turn Terminating, and pods are
+ * (the object gets a deletionTimestamp and stays until they are removed), namespaces turn Terminating and stay until
+ * both their finalizers and their {@code spec.finalizers} are gone, and pods are
  * deleted gracefully: a pod bound to a node that has not finished gets a deletionTimestamp plus grace period and is
  * removed by its node agent, or by a delete with {@code gracePeriodSeconds=0}; an unbound pod goes at once.
  */
@@ -151,19 +152,31 @@ final class Deletes {
             obj.getMetadata().setResourceVersion(Long.toString(current.revision()));
             return Mono.just(new Result(obj, false));
         }
+        // an already terminating namespace passes through here too: the mark is then a no-op that writes nothing,
+        // and the namespace goes if nothing holds it any more (Kubernetes' namespace storage deletes it then)
         return Async.mono(() -> ctx.store().guaranteedUpdate(type, namespace, name, mark, current))
-                .flatMap(stored -> finishIfFinalized(type, stored))
-                .map(stored -> new Result(stored.object(), false));
+                .flatMap(stored -> removeIfFinalized(type, stored)
+                        .map(gone -> new Result(stored.object(), gone)));
     }
 
     /** Completes a deletion whose last finalizer was just removed (and whose grace period is over). */
     Mono<Stored> finishIfFinalized(ResourceType type, Stored stored) {
+        return removeIfFinalized(type, stored).thenReturn(stored);
+    }
+
+    /**
+     * Removes an object marked for deletion once nothing holds it: no finalizers, grace period over, and for a
+     * Namespace no {@code spec.finalizers} either (the namespace controller's {@code kubernetes} finalizer goes
+     * through {@code /finalize}). Only the very state given is removed: if the object changed meanwhile, whoever
+     * changed it decides. Emits whether it removed the object.
+     */
+    private Mono<Boolean> removeIfFinalized(ResourceType type, Stored stored) {
         HasMetadata obj = stored.object();
         var meta = obj.getMetadata();
         boolean noFinalizers = meta.getFinalizers() == null || meta.getFinalizers().isEmpty();
         boolean graceOver = meta.getDeletionGracePeriodSeconds() == null || meta.getDeletionGracePeriodSeconds() == 0;
-        if (meta.getDeletionTimestamp() == null || !noFinalizers || !graceOver || obj instanceof Namespace) {
-            return Mono.just(stored);
+        if (meta.getDeletionTimestamp() == null || !noFinalizers || !graceOver || holdsSpecFinalizers(obj)) {
+            return Mono.just(false);
         }
         long revision = stored.revision();
         return Async.mono(() -> ctx.store().delete(type, meta.getNamespace(), meta.getName(), current -> {
@@ -171,8 +184,13 @@ final class Deletes {
                         throw StatusErrors.modifiedConflict(type, meta.getName());
                     }
                 }, stored))
-                .onErrorResume(e -> Mono.empty())
-                .thenReturn(stored);
+                .map(deleted -> true)
+                .onErrorResume(e -> Mono.just(false));
+    }
+
+    private static boolean holdsSpecFinalizers(HasMetadata obj) {
+        return obj instanceof Namespace ns && ns.getSpec() != null && ns.getSpec().getFinalizers() != null
+                && !ns.getSpec().getFinalizers().isEmpty();
     }
 
     /** The grace period of this delete: 0 for everything but running pods bound to a node. */

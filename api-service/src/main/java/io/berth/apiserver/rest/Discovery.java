@@ -122,6 +122,10 @@ final class Discovery {
                         s.put("kind", "PodExecOptions");
                         List.of("create", "get").forEach(subVerbs::add);
                     }
+                    case "finalize" -> {
+                        s.put("kind", t.kind());
+                        subVerbs.add("update");
+                    }
                     case "token" -> {
                         s.put("group", "authentication.k8s.io");
                         s.put("version", "v1");

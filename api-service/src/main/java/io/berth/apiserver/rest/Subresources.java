@@ -8,9 +8,12 @@ import io.berth.apimachinery.registry.ResourceType;
 import io.berth.apimachinery.selector.LabelSelector;
 import io.berth.apiserver.admission.NodeRestriction;
 import io.berth.apiserver.auth.Requester;
+import io.berth.apiserver.storage.ResourceVersions;
 import io.berth.apiserver.storage.Stored;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceSpec;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -30,15 +33,71 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code scale} subresource of Deployments and ReplicaSets (an autoscaling/v1 Scale view of spec.replicas) and
- * {@code pods/binding}, which sets a pod's node exactly once.
+ * The {@code scale} subresource of Deployments and ReplicaSets (an autoscaling/v1 Scale view of spec.replicas),
+ * {@code pods/binding}, which sets a pod's node exactly once, and {@code namespaces/finalize}, which alone changes a
+ * namespace's {@code spec.finalizers}.
  */
 final class Subresources {
 
     private final ApiContext ctx;
+    private final Deletes deletes;
 
-    Subresources(ApiContext ctx) {
+    Subresources(ApiContext ctx, Deletes deletes) {
         this.ctx = ctx;
+        this.deletes = deletes;
+    }
+
+    /**
+     * PUT {@code namespaces/{name}/finalize}, as Kubernetes' FinalizeREST: the request's {@code spec.finalizers}
+     * replace the stored ones and nothing else changes (its metadata and status are ignored). A resourceVersion in
+     * the body makes the write conditional (409 when it is stale). A terminating namespace left with no finalizers of
+     * either kind is then removed from storage; the answer is the namespace as last written.
+     */
+    Mono<ServerResponse> finalizeNamespace(ServerRequest request, RequestInfo info, ResourceType type,
+                                           OutputFormat format) {
+        FieldValidation validation = FieldValidation.parse(request.queryParam("fieldValidation").orElse(""));
+        Bodies.Kind kind = Bodies.objectKind(request.headers().firstHeader("Content-Type"));
+        boolean dryRun = Writes.dryRun(request);
+        Requester who = Requester.from(request);
+        return Bodies.read(request, ctx.props().maxRequestBody().toBytes()).flatMap(body -> {
+            ObjectDecoder.Decoded decoded = ObjectDecoder.decode(type, body, kind, validation);
+            Namespace requested = (Namespace) decoded.object();
+            String name = requested.getMetadata() == null ? null : requested.getMetadata().getName();
+            if (name != null && !name.isEmpty() && !name.equals(info.name())) {
+                throw StatusErrors.badRequest("the name of the object (" + name
+                        + ") does not match the name on the URL (" + info.name() + ")");
+            }
+            long clientRv = requested.getMetadata() == null ? 0
+                    : ResourceVersions.parse(requested.getMetadata().getResourceVersion());
+            List<String> finalizers = requested.getSpec() == null || requested.getSpec().getFinalizers() == null
+                    ? List.of() : List.copyOf(requested.getSpec().getFinalizers());
+            java.util.function.UnaryOperator<HasMetadata> finalize = current -> {
+                if (clientRv != 0 && clientRv != ResourceVersions.parse(current.getMetadata().getResourceVersion())) {
+                    throw StatusErrors.modifiedConflict(type, info.name());
+                }
+                Namespace next = (Namespace) Json.deepCopy(current);
+                if (next.getSpec() == null) {
+                    next.setSpec(new NamespaceSpec());
+                }
+                next.getSpec().setFinalizers(new ArrayList<>(finalizers));
+                next.getMetadata().setResourceVersion(null);
+                ctx.admission().validateUpdate(who, type, "finalize", next, current);
+                return next;
+            };
+            if (dryRun) {
+                return Async.mono(() -> ctx.store().get(type, info.namespace(), info.name()))
+                        .flatMap(current -> {
+                            HasMetadata next = finalize.apply(current.object());
+                            next.getMetadata().setResourceVersion(Long.toString(current.revision()));
+                            return Responses.object(200, next, format, decoded.warnings());
+                        });
+            }
+            return Async.mono(() -> ctx.store().guaranteedUpdate(type, info.namespace(), info.name(), finalize,
+                            null))
+                    .flatMap(stored -> deletes.finishIfFinalized(type, stored))
+                    .flatMap(stored -> Responses.json(200, ResourceVersions.inject(stored.data(), stored.revision()),
+                            format, decoded.warnings()));
+        });
     }
 
     Mono<ServerResponse> getScale(RequestInfo info, ResourceType type, OutputFormat format) {

@@ -54,8 +54,13 @@ public final class Defaults {
             if (ns.getSpec() == null) {
                 ns.setSpec(new NamespaceSpec());
             }
-            if (ns.getSpec().getFinalizers() == null || ns.getSpec().getFinalizers().isEmpty()) {
-                ns.getSpec().setFinalizers(new ArrayList<>(List.of("kubernetes")));
+            // every namespace starts held by the namespace controller, which empties it before it goes (Kubernetes'
+            // namespaceStrategy.PrepareForCreate); on updates Strategy keeps the stored finalizers instead
+            List<String> finalizers = new ArrayList<>(ns.getSpec().getFinalizers() == null ? List.of()
+                    : ns.getSpec().getFinalizers());
+            if (!finalizers.contains("kubernetes")) {
+                finalizers.add("kubernetes");
+                ns.getSpec().setFinalizers(finalizers);
             }
         } else if (obj instanceof Secret secret) {
             if (secret.getType() == null || secret.getType().isEmpty()) {

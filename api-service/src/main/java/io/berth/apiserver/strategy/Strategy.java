@@ -4,6 +4,7 @@ import io.berth.apimachinery.registry.ResourceType;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceSpec;
 import io.fabric8.kubernetes.api.model.NamespaceStatus;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -67,8 +68,9 @@ public final class Strategy {
     }
 
     /**
-     * Keeps what an update of the main resource may not change: identity, creation and deletion metadata, and the
-     * status where a status subresource exists; bumps the generation when the spec changed.
+     * Keeps what an update of the main resource may not change: identity, creation and deletion metadata, the
+     * status where a status subresource exists and a namespace's {@code spec.finalizers}; bumps the generation when
+     * the spec changed.
      */
     public static void prepareForUpdate(ResourceType type, HasMetadata obj, HasMetadata old) {
         ObjectMeta meta = obj.getMetadata();
@@ -85,6 +87,14 @@ public final class Strategy {
         Accessors acc = accessors(obj.getClass());
         if (type.hasStatus()) {
             acc.setStatus(obj, acc.status(old));
+        }
+        if (obj instanceof Namespace ns && old instanceof Namespace oldNs) {
+            // only namespaces/finalize changes spec.finalizers (Kubernetes' namespaceStrategy.PrepareForUpdate)
+            if (ns.getSpec() == null) {
+                ns.setSpec(new NamespaceSpec());
+            }
+            ns.getSpec().setFinalizers(oldNs.getSpec() == null || oldNs.getSpec().getFinalizers() == null ? null
+                    : new ArrayList<>(oldNs.getSpec().getFinalizers()));
         }
         if (type.hasSpec()) {
             long generation = oldMeta.getGeneration() == null ? 1 : oldMeta.getGeneration();

@@ -24,6 +24,7 @@ import java.util.Map;
  * @param nodeLifecycle  when nodes count as gone and their pods are evicted
  * @param nodeIpam       the pod CIDRs handed to nodes
  * @param endpointSlice  how the EndpointSlice controller cuts a Service's endpoints into slices
+ * @param namespaceDeletion how the namespace controller empties deleted namespaces
  */
 @ConfigurationProperties("berth.controller")
 public record ControllerProperties(
@@ -36,7 +37,8 @@ public record ControllerProperties(
         @DefaultValue LeaderElection leaderElection,
         @DefaultValue NodeLifecycle nodeLifecycle,
         @DefaultValue NodeIpam nodeIpam,
-        @DefaultValue EndpointSlice endpointSlice) {
+        @DefaultValue EndpointSlice endpointSlice,
+        @DefaultValue NamespaceDeletion namespaceDeletion) {
 
     /** Whether the controller called {@code name} runs. */
     public boolean enabled(String name) {
@@ -87,6 +89,16 @@ public record ControllerProperties(
             @DefaultValue("40s") Duration monitorGracePeriod,
             @DefaultValue("0.1") double evictionRate,
             @DefaultValue("60s") Duration startupGracePeriod) {
+    }
+
+    /**
+     * The namespace controller.
+     *
+     * @param gracePeriod how long after a namespace is marked for deletion its content is first deleted (Kubernetes'
+     *                    5 s): by then every api-service replica refuses new content in it, so nothing created
+     *                    through a replica that had not seen the deletion yet outlives the namespace
+     */
+    public record NamespaceDeletion(@DefaultValue("5s") Duration gracePeriod) {
     }
 
     /**
