@@ -114,6 +114,7 @@ class NodeLifecycleTest {
         client.apps().deployments().inNamespace(NS).resource(d).create();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             Deployment now = client.apps().deployments().inNamespace(NS).withName("sticky").get();
+            assertThat(now.getStatus()).isNotNull();
             assertThat(now.getStatus().getAvailableReplicas()).isEqualTo(3);
         });
         List<Pod> before = pods();
@@ -155,7 +156,8 @@ class NodeLifecycleTest {
             }
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(client.apps().deployments()
-                .inNamespace(NS).withName("sticky").get().getStatus().getAvailableReplicas()).isEqualTo(3));
+                .inNamespace(NS).withName("sticky").get().getStatus()).isNotNull()
+                .satisfies(st -> assertThat(st.getAvailableReplicas()).isEqualTo(3)));
     }
 
     private static List<Pod> pods() {
