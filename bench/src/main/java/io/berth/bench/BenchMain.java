@@ -32,6 +32,7 @@ public final class BenchMain {
         BENCHMARKS.put(SimulatedLeases.NAME, SimulatedLeases::new);
         BENCHMARKS.put(SchedulingThroughput.BASIC, SchedulingThroughput::basic);
         BENCHMARKS.put(SchedulingThroughput.SPREAD, SchedulingThroughput::spread);
+        BENCHMARKS.put(Deployments.NAME, Deployments::new);
         BENCHMARKS.put(PodStartup.NAME, PodStartup::new);
     }
 

@@ -45,9 +45,8 @@ final class CpuUsage {
         double seconds = (wall - before.wall) / 1e9;
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "CPU in %.1f s:", seconds));
         double ours = 0;
-        for (Map.Entry<String, Duration> e : processes.entrySet()) {
-            double used = (e.getValue().toNanos() - before.processes.getOrDefault(e.getKey(), Duration.ZERO).toNanos())
-                    / 1e9;
+        for (Map.Entry<String, Double> e : secondsSince(before).entrySet()) {
+            double used = e.getValue();
             ours += used;
             out.append(String.format(Locale.ROOT, " %s %.1f s", e.getKey(), used));
             if (operations > 0) {
@@ -70,6 +69,17 @@ final class CpuUsage {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * The CPU seconds each process used since {@code before}, by component ({@link #component}; this JVM is
+     * {@code bench clients}), in the order they were found; a process that exited is left out.
+     */
+    Map<String, Double> secondsSince(CpuUsage before) {
+        Map<String, Double> used = new LinkedHashMap<>();
+        processes.forEach((name, cpu) -> used.put(name,
+                (cpu.toNanos() - before.processes.getOrDefault(name, Duration.ZERO).toNanos()) / 1e9));
+        return used;
     }
 
     /**
@@ -99,7 +109,8 @@ final class CpuUsage {
     }
 
     static String component(String commandLine) {
-        for (String name : List.of("scheduler-service", "node-agent", "api-service", "gateway", "etcd")) {
+        for (String name : List.of("controller-service", "scheduler-service", "node-agent", "api-service", "gateway",
+                "etcd")) {
             if (commandLine.contains(name)) {
                 return name;
             }

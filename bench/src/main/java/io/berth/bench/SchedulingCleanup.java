@@ -20,7 +20,8 @@ import java.util.function.IntFunction;
  * would ever finish them), the Events its scheduler wrote about them, its namespace, its Nodes and its scheduler's
  * Lease, thousands of deletes at a time; then compacts etcd's history of them away, as the cluster's own compaction
  * would within minutes (a later benchmark of the run should not pay for this one's revisions, see
- * {@link PodCreate}). Best effort: a step that fails is reported on the progress log and the next one runs.
+ * {@link PodCreate}). Best effort: a step that fails is reported on the progress log and the next one runs. Its
+ * steps ({@link #deleteNamed}, {@link #deleteListed}, {@link #compact}) also clean up after {@link Deployments}.
  */
 final class SchedulingCleanup {
 
@@ -40,28 +41,38 @@ final class SchedulingCleanup {
              String schedulerLease) {
         Console.progress(benchmark, "cleaning up: " + pods.size() + " pods, Events, namespace " + namespace + ", "
                 + nodes + " Nodes");
-        step("pods deleted", pods.size(),
-                i -> delete(Pods.podPath(namespace, pods.get(i)) + "?gracePeriodSeconds=0"));
-        try {
-            String events = "/api/v1/namespaces/" + namespace + "/events";
-            List<String> names = names(events);
-            step("Events deleted", names.size(), i -> delete(events + "/" + names.get(i)));
-        } catch (RuntimeException e) {
-            Console.progress(benchmark, "could not list the Events: " + BenchMain.reason(e));
-        }
-        step("namespace deleted", 1, i -> delete("/api/v1/namespaces/" + namespace));
-        step("Nodes deleted", nodes, i -> delete("/api/v1/nodes/" + SchedulerPerfTemplates.nodeName(nodePrefix, i)));
-        step("scheduler Lease deleted", 1,
-                i -> delete("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/" + schedulerLease));
+        deleteNamed("pods deleted", pods.size(),
+                i -> Pods.podPath(namespace, pods.get(i)) + "?gracePeriodSeconds=0");
+        deleteListed("Events deleted", "/api/v1/namespaces/" + namespace + "/events", "");
+        deleteNamed("namespace deleted", 1, i -> "/api/v1/namespaces/" + namespace);
+        deleteNamed("Nodes deleted", nodes, i -> "/api/v1/nodes/" + SchedulerPerfTemplates.nodeName(nodePrefix, i));
+        deleteNamed("scheduler Lease deleted", 1,
+                i -> "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/" + schedulerLease);
         compact(cluster);
     }
 
-    private void step(String what, int n, IntFunction<Mono<?>> request) {
+    /** Deletes the objects at {@code path(0)} to {@code path(n - 1)}; reports how it went on the progress log. */
+    void deleteNamed(String what, int n, IntFunction<String> path) {
         if (n == 0) {
             return;
         }
-        Bulk.Result r = Bulk.run(n, concurrency, DEADLINE, request);
+        Bulk.Result r = Bulk.run(n, concurrency, DEADLINE, i -> delete(path.apply(i)));
         Console.progress(benchmark, what + ": " + r.describe());
+    }
+
+    /**
+     * Deletes every object a list path (without a query) lists, each DELETE with {@code query} (e.g.
+     * {@code ?gracePeriodSeconds=0}, or empty).
+     */
+    void deleteListed(String what, String listPath, String query) {
+        List<String> names;
+        try {
+            names = names(listPath);
+        } catch (RuntimeException e) {
+            Console.progress(benchmark, "could not list " + listPath + ": " + BenchMain.reason(e));
+            return;
+        }
+        deleteNamed(what, names.size(), i -> listPath + "/" + names.get(i) + query);
     }
 
     /** A DELETE that succeeds when the object is gone, whether it went now (200) or before (404). */
@@ -77,7 +88,8 @@ final class SchedulingCleanup {
         return names;
     }
 
-    private void compact(ClusterHarness cluster) {
+    /** Compacts etcd at its current revision, so the history of what was deleted goes too. */
+    void compact(ClusterHarness cluster) {
         try (Client etcd = EtcdClients.connect(cluster)) {
             KV kv = etcd.getKVClient();
             long revision = kv.get(ByteSequence.from("/registry/namespaces/default", StandardCharsets.UTF_8))

@@ -49,34 +49,6 @@ class BindingWatchTest {
         assertThat(BindingWatch.parse(padded, 2, padded.length - 4)).isEqualTo(c.expected());
     }
 
-    record VersionCase(String name, String line, String expected) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    static Stream<VersionCase> findsTheResourceVersionToResumeFrom() {
-        return Stream.of(
-                new VersionCase("a pod", "{\"type\":\"MODIFIED\",\"object\":"
-                        + BOUND.replace("\"name\":\"pod-12\",", "\"name\":\"pod-12\",\"resourceVersion\":\"4711\",")
-                        + "}", "4711"),
-                new VersionCase("a BOOKMARK",
-                        "{\"type\":\"BOOKMARK\",\"object\":{\"metadata\":{\"resourceVersion\":\"90\"}}}", "90"),
-                new VersionCase("an ERROR", "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410}}",
-                        null),
-                new VersionCase("a cut number", "{\"type\":\"BOOKMARK\",\"object\":{\"metadata\":"
-                        + "{\"resourceVersion\":\"90", null),
-                new VersionCase("an empty one", "{\"metadata\":{\"resourceVersion\":\"\"}}", null));
-    }
-
-    @ParameterizedTest
-    @MethodSource
-    void findsTheResourceVersionToResumeFrom(VersionCase c) {
-        byte[] padded = ("xx" + c.line() + "yy").getBytes(StandardCharsets.UTF_8);
-        assertThat(BindingWatch.resourceVersion(padded, 2, padded.length - 4)).isEqualTo(c.expected());
-    }
-
     @Test
     void aCutLineIsReportedAsAnErrorRatherThanSkipped() {
         byte[] line = ("{\"type\":\"MODIFIED\",\"object\":" + BOUND.substring(0, 200)).getBytes(StandardCharsets.UTF_8);
