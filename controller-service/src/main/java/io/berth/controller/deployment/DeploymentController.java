@@ -51,7 +51,9 @@ public final class DeploymentController implements ControllerDefinition {
     public Reconciler setUp(ControllerContext context, WorkQueue queue) {
         Lister<Deployment> deployments = context.informers().lister(Deployment.class);
         Lister<ReplicaSet> sets = context.informers().lister(ReplicaSet.class);
-        Lister<Pod> pods = context.informers().lister(Pod.class);
+        context.informers().index(ReplicaSet.class, ControllerRefs.CONTROLLER_UID_INDEX,
+                ControllerRefs::controllerUidIndex);
+        context.informers().index(Pod.class, ControllerRefs.CONTROLLER_UID_INDEX, ControllerRefs::controllerUidIndex);
         context.informers().get(Deployment.class).addEventHandler(Handlers.enqueue(queue));
         context.informers().get(ReplicaSet.class).addEventHandler(new SetEvents(deployments, queue));
         context.informers().get(Pod.class).addEventHandler(new ResourceEventHandler<>() {
@@ -71,7 +73,8 @@ public final class DeploymentController implements ControllerDefinition {
                 }
             }
         });
-        return new DeploymentSync(deployments, sets, pods, new ApiDeploymentWrites(context.client()),
+        return new DeploymentSync(deployments, sets, context.informers().get(ReplicaSet.class).getIndexer(),
+                context.informers().get(Pod.class).getIndexer(), new ApiDeploymentWrites(context.client()),
                 context.events(), context.clock(), context.client().getKubernetesSerialization());
     }
 

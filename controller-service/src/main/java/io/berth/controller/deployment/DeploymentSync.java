@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.informers.cache.Indexer;
 import io.fabric8.kubernetes.client.informers.cache.Lister;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
@@ -40,16 +41,19 @@ final class DeploymentSync implements Reconciler {
 
     private final Lister<Deployment> deployments;
     private final Lister<ReplicaSet> sets;
-    private final Lister<Pod> pods;
+    private final Indexer<ReplicaSet> setIndex;
+    private final Indexer<Pod> pods;
     private final DeploymentWrites api;
     private final EventRecorder events;
     private final Clock clock;
     private final KubernetesSerialization json;
 
-    DeploymentSync(Lister<Deployment> deployments, Lister<ReplicaSet> sets, Lister<Pod> pods, DeploymentWrites api,
-                   EventRecorder events, Clock clock, KubernetesSerialization json) {
+    DeploymentSync(Lister<Deployment> deployments, Lister<ReplicaSet> sets, Indexer<ReplicaSet> setIndex,
+                   Indexer<Pod> pods, DeploymentWrites api, EventRecorder events, Clock clock,
+                   KubernetesSerialization json) {
         this.deployments = deployments;
         this.sets = sets;
+        this.setIndex = setIndex;
         this.pods = pods;
         this.api = api;
         this.events = events;
@@ -93,7 +97,7 @@ final class DeploymentSync implements Reconciler {
 
     /** Adopts matching orphan sets, releases those that stopped matching; returns the sets it owns. */
     private List<ReplicaSet> claim(Deployment d, LabelSelector selector) {
-        List<ReplicaSet> candidates = sets.namespace(d.getMetadata().getNamespace()).list();
+        List<ReplicaSet> candidates = ControllerRefs.candidates(setIndex, d);
         ControllerRefs.Claim<ReplicaSet> claim = ControllerRefs.claim(d, selector, candidates);
         List<ReplicaSet> owned = new ArrayList<>(claim.owned());
         for (ReplicaSet rs : claim.adopt()) {
@@ -195,13 +199,10 @@ final class DeploymentSync implements Reconciler {
             return true;
         }
         for (ReplicaSet rs : old) {
-            for (Pod p : pods.namespace(rs.getMetadata().getNamespace()).list()) {
-                OwnerReference ref = ControllerRefs.controllerOf(p);
-                if (ref != null && rs.getMetadata().getUid().equals(ref.getUid())) {
-                    String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
-                    if (!"Failed".equals(phase) && !"Succeeded".equals(phase)) {
-                        return true;
-                    }
+            for (Pod p : pods.byIndex(ControllerRefs.CONTROLLER_UID_INDEX, rs.getMetadata().getUid())) {
+                String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+                if (!"Failed".equals(phase) && !"Succeeded".equals(phase)) {
+                    return true;
                 }
             }
         }

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.cache.Indexer;
 import io.fabric8.kubernetes.client.informers.cache.Lister;
 import org.springframework.stereotype.Component;
 
@@ -48,7 +49,8 @@ public final class ReplicaSetController implements ControllerDefinition {
     @Override
     public Reconciler setUp(ControllerContext context, WorkQueue queue) {
         Lister<ReplicaSet> sets = context.informers().lister(ReplicaSet.class);
-        Lister<Pod> pods = context.informers().lister(Pod.class);
+        context.informers().index(Pod.class, ControllerRefs.CONTROLLER_UID_INDEX, ControllerRefs::controllerUidIndex);
+        Indexer<Pod> pods = context.informers().get(Pod.class).getIndexer();
         Expectations expectations = Expectations.standard();
         PodControl control = new ApiPodControl(new Writes(context.api(), context.client().getKubernetesSerialization()));
         ReplicaSetSync sync = new ReplicaSetSync(sets, pods, expectations, control, new ApiReplicaSets(context.client()),

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
+import io.fabric8.kubernetes.client.informers.cache.Indexer;
 import io.fabric8.kubernetes.client.informers.cache.Lister;
 
 import java.time.Clock;
@@ -35,14 +36,14 @@ import java.util.concurrent.CompletableFuture;
 final class ReplicaSetSync implements Reconciler {
 
     private final Lister<ReplicaSet> sets;
-    private final Lister<Pod> pods;
+    private final Indexer<Pod> pods;
     private final Expectations expectations;
     private final PodControl control;
     private final ReplicaSets api;
     private final EventRecorder events;
     private final Clock clock;
 
-    ReplicaSetSync(Lister<ReplicaSet> sets, Lister<Pod> pods, Expectations expectations, PodControl control,
+    ReplicaSetSync(Lister<ReplicaSet> sets, Indexer<Pod> pods, Expectations expectations, PodControl control,
                    ReplicaSets api, EventRecorder events, Clock clock) {
         this.sets = sets;
         this.pods = pods;
@@ -63,8 +64,9 @@ final class ReplicaSetSync implements Reconciler {
         boolean needsSync = expectations.satisfied(key);
         LabelSelector selector = rs.getSpec().getSelector() == null ? LabelSelector.nothing()
                 : LabelSelector.from(rs.getSpec().getSelector());
-        List<Pod> candidates = pods.namespace(rs.getMetadata().getNamespace()).list().stream()
-                .filter(Pods::isActive).toList();
+        // its own pods and the orphans of its namespace, not the whole namespace: 10,000 pods in one namespace would
+        // make every sync of every set a scan of them all
+        List<Pod> candidates = ControllerRefs.candidates(pods, rs).stream().filter(Pods::isActive).toList();
         List<Pod> active = claim(rs, selector, candidates);
 
         String failure = null;

@@ -41,6 +41,31 @@ public final class ControllerRefs {
                 .withController(true).withBlockOwnerDeletion(true).build();
     }
 
+    /** The name of the index of objects by their controller's uid (orphans under {@link #orphansKey}). */
+    public static final String CONTROLLER_UID_INDEX = "controllerUID";
+
+    /**
+     * The index function of Kubernetes' {@code AddPodControllerUIDIndexer}: an object is filed under its
+     * controller's uid, an orphan under {@link #orphansKey} of its namespace, so a controller finds its own objects
+     * and the orphans it might adopt without scanning the namespace.
+     */
+    public static List<String> controllerUidIndex(HasMetadata obj) {
+        OwnerReference ref = controllerOf(obj);
+        return List.of(ref == null ? orphansKey(obj.getMetadata().getNamespace()) : ref.getUid());
+    }
+
+    public static String orphansKey(String namespace) {
+        return "orphans/" + namespace;
+    }
+
+    /** The candidates of {@link #claim}: the owner's own objects and the orphans of its namespace, from the index. */
+    public static <T extends HasMetadata> List<T> candidates(
+            io.fabric8.kubernetes.client.informers.cache.Indexer<T> indexer, HasMetadata owner) {
+        List<T> out = new ArrayList<>(indexer.byIndex(CONTROLLER_UID_INDEX, owner.getMetadata().getUid()));
+        out.addAll(indexer.byIndex(CONTROLLER_UID_INDEX, orphansKey(owner.getMetadata().getNamespace())));
+        return out;
+    }
+
     /** What an owner keeps, adopts and releases of the candidates (objects in its namespace). */
     public record Claim<T extends HasMetadata>(List<T> owned, List<T> adopt, List<T> release) {
         /** Owned after the adoptions and releases succeed. */

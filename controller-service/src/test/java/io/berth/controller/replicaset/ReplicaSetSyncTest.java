@@ -91,13 +91,13 @@ class ReplicaSetSyncTest {
 
     private ReplicaSetSync sync(ReplicaSet rs, Pod... pods) {
         CacheImpl<ReplicaSet> setCache = Caches.of(rs);
-        return new ReplicaSetSync(Caches.lister(setCache), Caches.lister(Caches.of(pods)), expectations, control,
+        return new ReplicaSetSync(Caches.lister(setCache), Caches.indexed(pods), expectations, control,
                 sets, events, Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC));
     }
 
     @Test
     void aNewSetCreatesItsPodsOnceEvenWhenSyncedAgainBeforeTheCacheSeesThem() throws Exception {
-        ReplicaSetSync sync = new ReplicaSetSync(Caches.lister(Caches.of(rs(3))), Caches.lister(Caches.of()),
+        ReplicaSetSync sync = new ReplicaSetSync(Caches.lister(Caches.of(rs(3))), Caches.indexed(),
                 expectations, control, sets, events, Clock.systemUTC());
         sync.reconcile("ns/web");
         assertThat(actions).containsExactly("create web- owned by rs-uid", "create web- owned by rs-uid",

@@ -24,6 +24,17 @@ public final class Caches {
         return cache;
     }
 
+    /** A cache indexed as the replica set and deployment controllers index theirs (by controller uid). */
+    @SafeVarargs
+    public static <T extends HasMetadata> CacheImpl<T> indexed(T... objects) {
+        CacheImpl<T> cache = new CacheImpl<>();
+        cache.addIndexFunc(ControllerRefs.CONTROLLER_UID_INDEX, ControllerRefs::controllerUidIndex);
+        for (T obj : objects) {
+            cache.put(obj);
+        }
+        return cache;
+    }
+
     public static <T extends HasMetadata> Lister<T> lister(CacheImpl<T> cache) {
         return new Lister<>(cache);
     }

@@ -115,7 +115,9 @@ final class PodSimulator implements AutoCloseable {
     }
 
     private void enqueue(Pod pod) {
-        if (pod.getSpec() != null && nodeIndex.containsKey(pod.getSpec().getNodeName())) {
+        // an unbound pod has no node name, and Map.copyOf's maps refuse a null key
+        if (pod.getSpec() != null && pod.getSpec().getNodeName() != null
+                && nodeIndex.containsKey(pod.getSpec().getNodeName())) {
             queue.add(Cache.metaNamespaceKeyFunc(pod));
         }
     }
