@@ -1,12 +1,10 @@
 package io.berth.controller.service;
 
 import io.berth.apimachinery.client.ApiCalls;
+import io.berth.apimachinery.client.ComponentClients;
 import io.berth.controller.config.ControllerProperties;
 import io.berth.controller.runtime.ControllerDefinition;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
@@ -15,10 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -30,33 +25,9 @@ class ControllerConfiguration {
 
     @Bean(destroyMethod = "close")
     KubernetesClient controllerClient(ControllerProperties props, @Value("${berth.pki.dir}") Path pkiDir) {
-        if (props.tokenFile() == null) {
-            throw new IllegalStateException("berth.controller.token-file is required: the controller manager's "
-                    + "token (user system:kube-controller-manager)");
-        }
-        String token;
-        try {
-            token = Files.readString(props.tokenFile(), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read berth.controller.token-file " + props.tokenFile(), e);
-        }
         Path ca = props.caFile() != null ? props.caFile() : pkiDir.resolve("ca.crt");
-        if (!Files.isReadable(ca)) {
-            throw new IllegalStateException("cannot read the cluster CA certificate " + ca
-                    + " (berth.controller.ca-file, default ca.crt in berth.pki.dir)");
-        }
-        Config config = new ConfigBuilder(Config.empty())
-                .withMasterUrl(props.apiServer().toString())
-                .withCaCertFile(ca.toString())
-                .withOauthToken(token)
-                .withUserAgent("berth-controller-manager")
-                .withConnectionTimeout(5_000)
-                .withRequestTimeout(10_000)
-                .withRequestRetryBackoffLimit(3)
-                .withRequestRetryBackoffInterval(200)
-                .withWatchReconnectInterval(1_000)
-                .build();
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return ComponentClients.create("berth.controller", "system:kube-controller-manager", props.apiServer(), props.tokenFile(), ca,
+                "berth-controller-manager");
     }
 
     @Bean
