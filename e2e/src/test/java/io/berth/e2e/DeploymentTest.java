@@ -153,10 +153,32 @@ class DeploymentTest {
         Kubectl.Result status = kubectl.run(ROLLOUT, "-n", NS, "rollout", "status", "deployment/web",
                 "--timeout=60s");
         assertThat(status.stdout()).as(status.toString()).contains("successfully rolled out");
+        assertThat(client.v1().events().inNamespace(NS).list().getItems()).extracting(e -> e.getReason())
+                .contains("ScalingReplicaSet", "SuccessfulCreate", "SuccessfulDelete");
     }
 
     @Test
     @Order(2)
+    void theControllerManagerPublishesKubernetesWorkqueueMetrics() throws Exception {
+        java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(controller.managementUrl()
+                        + "/actuator/prometheus")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        for (String name : List.of("deployment", "replicaset", "garbagecollector")) {
+            assertThat(metrics.body()).contains("workqueue_adds_total{name=\"" + name + "\"")
+                    .contains("workqueue_depth{name=\"" + name + "\"")
+                    .contains("workqueue_queue_duration_seconds_count{name=\"" + name + "\"")
+                    .contains("workqueue_work_duration_seconds_count{name=\"" + name + "\"")
+                    .contains("workqueue_retries_total{name=\"" + name + "\"");
+        }
+        java.util.regex.Matcher adds = java.util.regex.Pattern.compile(
+                "workqueue_adds_total\\{name=\"deployment\"[^}]*} ([0-9.E]+)").matcher(metrics.body());
+        assertThat(adds.find()).isTrue();
+        assertThat(Double.parseDouble(adds.group(1))).isPositive();
+    }
+
+    @Test
+    @Order(3)
     void aRollingUpdateWithMaxUnavailableZeroNeverHasFewerReadyPodsThanReplicas() throws Exception {
         kubectl.run("-n", NS, "scale", "deployment/web", "--replicas=4").orThrow();
         awaitAvailable("web", 4);
@@ -192,7 +214,7 @@ class DeploymentTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void rolloutUndoReturnsToThePreviousTemplate() {
         kubectl.run("-n", NS, "rollout", "undo", "deployment/web").orThrow();
         await().atMost(ROLLOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
@@ -211,7 +233,7 @@ class DeploymentTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void pauseHoldsATemplateChangeUntilResumeAndRestartRollsEveryPod() {
         kubectl.run("-n", NS, "rollout", "pause", "deployment/web").orThrow();
         kubectl.run("-n", NS, "set", "env", "deployment/web", "COLOUR=blue").orThrow();
@@ -242,7 +264,7 @@ class DeploymentTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void onTheRealNodeTheDeploymentsPodsReallyRunAndAnswer() throws Exception {
         RealNode.assumeRoot();
         try (RealNode.Session node = RealNode.open("deploy-real")) {
@@ -286,7 +308,7 @@ class DeploymentTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aForegroundDeletionRemovesTheReplicaSetsAndPodsBeforeTheDeployment() throws Exception {
         client.apps().deployments().inNamespace(NS).resource(web("fg", 3, "v1")).create();
         awaitAvailable("fg", 3);
@@ -310,7 +332,7 @@ class DeploymentTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void anOrphanDeletionKeepsTheReplicaSetAndItsPods() {
         client.apps().deployments().inNamespace(NS).resource(web("kept", 2, "v1")).create();
         awaitAvailable("kept", 2);
