@@ -352,6 +352,57 @@ class DeploymentTest {
         await().atMost(ROLLOUT).until(() -> pods("kept").isEmpty());
     }
 
+    @Test
+    @Order(9)
+    void recreateStopsEveryOldPodBeforeANewOneStarts() {
+        Deployment d = new DeploymentBuilder(web("rec", 3, "v1")).editSpec().withNewStrategy().withType("Recreate")
+                .endStrategy().endSpec().build();
+        client.apps().deployments().inNamespace(NS).resource(d).create();
+        awaitAvailable("rec", 3);
+        AtomicInteger mixed = new AtomicInteger();
+        Map<String, String> versions = new ConcurrentHashMap<>();
+        pods("rec").forEach(p -> versions.put(p.getMetadata().getName(), "v1"));
+        try (Watch watch = client.pods().inNamespace(NS).withLabel("app", "rec").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                if (action == Action.DELETED) {
+                    versions.remove(pod.getMetadata().getName());
+                } else {
+                    versions.put(pod.getMetadata().getName(), pod.getMetadata().getLabels().get("version"));
+                }
+                if (versions.containsValue("v1") && versions.containsValue("v2")) {
+                    mixed.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            client.apps().deployments().inNamespace(NS).withName("rec").edit(x -> new DeploymentBuilder(x)
+                    .editSpec().editTemplate().editMetadata().addToLabels("version", "v2").endMetadata()
+                    .endTemplate().endSpec().build());
+            await().atMost(ROLLOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                    assertThat(pods("rec")).hasSize(3).allSatisfy(p -> assertThat(p.getMetadata().getLabels())
+                            .containsEntry("version", "v2")));
+            awaitAvailable("rec", 3);
+        }
+        assertThat(mixed.get()).as("moments a watch saw old and new pods at once").isZero();
+    }
+
+    @Test
+    @Order(10)
+    void aDeploymentDeletedInTheBackgroundTakesItsReplicaSetsAndPodsWithIt() {
+        client.apps().deployments().inNamespace(NS).withName("rec")
+                .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+        await().atMost(ROLLOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            assertThat(client.apps().deployments().inNamespace(NS).withName("rec").get()).isNull();
+            assertThat(client.apps().replicaSets().inNamespace(NS).withLabel("app", "rec").list().getItems())
+                    .isEmpty();
+            assertThat(client.pods().inNamespace(NS).withLabel("app", "rec").list().getItems()).isEmpty();
+        });
+    }
+
     /** A watcher that notes, in order, when it last saw an object deleted. */
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> Watcher<T> onDelete(
             java.util.concurrent.atomic.AtomicLong at, java.util.concurrent.atomic.AtomicLong sequence) {
