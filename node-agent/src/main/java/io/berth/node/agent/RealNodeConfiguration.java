@@ -83,17 +83,22 @@ class RealNodeConfiguration {
                 Taints.parse(props.taints()), props.network().podCidr(), machine);
     }
 
+    /** The pod network; without a configured pod CIDR it waits for the Node's spec.podCIDR (see NodeLifecycle). */
+    @Bean
+    PodNetwork podNetwork(NodeProperties props, NodeIdentity id) {
+        return new PodNetwork(props.network(), id.stateDir());
+    }
+
     @Bean(initMethod = "start", destroyMethod = "close")
     NodeLifecycle nodeLifecycle(KubernetesClient client, NodeObjects.Description description, NodeProperties props,
-                                NodeIdentity id) {
+                                NodeIdentity id, PodNetwork network) {
         return new NodeLifecycle(client, description, id.stateDir(), props.leaseRenewInterval(),
-                props.leaseDuration(), props.statusUpdateInterval(), Clock.systemUTC());
+                props.leaseDuration(), props.statusUpdateInterval(), Clock.systemUTC(), network);
     }
 
     @Bean
-    ContainerRuntime containerRuntime(NodeProperties props, NodeIdentity id) {
-        return new RuncRuntime(props.runtime(), new PodNetwork(props.network(), id.stateDir()), id.stateDir(),
-                id.name(), props.address());
+    ContainerRuntime containerRuntime(NodeProperties props, NodeIdentity id, PodNetwork network) {
+        return new RuncRuntime(props.runtime(), network, id.stateDir(), id.name(), props.address());
     }
 
     @Bean

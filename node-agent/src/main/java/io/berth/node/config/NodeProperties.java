@@ -102,11 +102,18 @@ public record NodeProperties(
      * The pod network: a bridge per node, a veth pair per pod, addresses from the node's pod CIDR.
      *
      * @param bridge  the bridge's name (one per node, so several agents can share a machine)
-     * @param podCidr the node's pod CIDR until the controller's node IPAM assigns {@code spec.podCIDR}
+     * @param podCidr the node's pod CIDR, written into the Node it registers as {@code spec.podCIDR}; unset (null or
+     *                empty, the default): the Node registers without one and the agent takes the {@code spec.podCIDR}
+     *                the controller manager's node IPAM assigns, the node staying NotReady and its pods without
+     *                addresses until then
      */
     public record Network(
             @DefaultValue("berth0") String bridge,
-            @DefaultValue("10.244.0.0/24") String podCidr) {
+            String podCidr) {
+
+        public Network {
+            podCidr = podCidr == null || podCidr.isBlank() ? null : podCidr.strip();
+        }
     }
 
     /**

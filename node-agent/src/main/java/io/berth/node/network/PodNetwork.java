@@ -2,7 +2,9 @@ package io.berth.node.network;
 
 import io.berth.node.config.NodeProperties;
 import io.berth.node.runtime.Commands;
+import io.berth.node.runtime.NetworkNotReady;
 import io.berth.node.runtime.RuntimeFailure;
+import io.berth.node.status.NodeNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +33,15 @@ import java.util.regex.Pattern;
  * the host's routing table: IPv4 forwarding is switched on, and when the {@code FORWARD} chain drops by default the
  * bridge's traffic is accepted explicitly.
  *
+ * <p>The pod CIDR is either configured ({@link NodeProperties.Network#podCidr()}) or, when it is not, unknown until
+ * the Node's {@code spec.podCIDR} (from the controller manager's node IPAM) is {@linkplain #assign assigned}; until
+ * then the network is {@linkplain #notReady() not ready} and {@link #attach} throws {@link NetworkNotReady}, as a
+ * kubelet without a pod CIDR reports {@code NetworkReady=false}. Once known the CIDR never changes.
+ *
  * <p>Thread safe. {@link #attach} and {@link #detach} are idempotent per pod uid; calls for one pod must not overlap
  * (the runtime serializes them), calls for different pods may.
  */
-public final class PodNetwork {
+public final class PodNetwork implements NodeNetwork {
 
     private static final Logger log = LoggerFactory.getLogger(PodNetwork.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -42,17 +49,22 @@ public final class PodNetwork {
     private static final Path NETNS_DIR = Path.of("/run/netns");
     private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
 
+    /** Why pods get no address while the node has no pod CIDR (ends the Ready condition's message). */
+    public static final String WAITING_FOR_POD_CIDR = "the node's pod CIDR is not assigned yet: waiting for the "
+            + "node's spec.podCIDR from the controller manager's node IPAM";
+
     private final String bridge;
-    private final Ipv4Cidr cidr;
-    private final HostLocalIpam ipam;
     /** Where {@code ip -batch} files are written for a moment (the IPAM's directory; it reads only addresses). */
     private final Path batchDir;
+    /** The addresses of the pod CIDR (it holds the CIDR); null until the CIDR is known. */
+    private volatile HostLocalIpam ipam;
     private final Object bridgeLock = new Object();
     private volatile boolean bridgeReady;
 
     /**
-     * @param network  the bridge's name and the node's pod CIDR
+     * @param network  the bridge's name and the node's pod CIDR (null: not known yet, see {@link #assign})
      * @param stateDir the agent's state directory; allocations live in {@code <stateDir>/network/<bridge>/}
+     * @throws IllegalArgumentException for a bad bridge name or pod CIDR
      */
     public PodNetwork(NodeProperties.Network network, Path stateDir) {
         if (!LINK_NAME.matcher(network.bridge()).matches()) {
@@ -60,9 +72,33 @@ public final class PodNetwork {
                     + network.bridge());
         }
         this.bridge = network.bridge();
-        this.cidr = Ipv4Cidr.parse(network.podCidr());
         this.batchDir = stateDir.resolve("network").resolve(bridge);
-        this.ipam = new HostLocalIpam(batchDir, cidr);
+        this.ipam = network.podCidr() == null ? null : new HostLocalIpam(batchDir, Ipv4Cidr.parse(network.podCidr()));
+    }
+
+    /** {@inheritDoc} Empty once the pod CIDR is known. */
+    @Override
+    public Optional<String> notReady() {
+        return ipam == null ? Optional.of(WAITING_FOR_POD_CIDR) : Optional.empty();
+    }
+
+    /**
+     * {@inheritDoc} The first CIDR wins: a configured one, or the Node's {@code spec.podCIDR} once seen.
+     */
+    @Override
+    public synchronized boolean assign(String podCidr) {
+        Ipv4Cidr offered = Ipv4Cidr.parse(podCidr.strip());
+        HostLocalIpam current = ipam;
+        if (current != null) {
+            if (!current.cidr().equals(offered)) {
+                log.warn("bridge {} keeps pod CIDR {}: the Node's spec.podCIDR {} differs", bridge, current.cidr(),
+                        offered);
+            }
+            return false;
+        }
+        ipam = new HostLocalIpam(batchDir, offered);
+        log.info("bridge {}: pod CIDR {} from the Node's spec.podCIDR; pods get addresses from it now", bridge, offered);
+        return true;
     }
 
     /** A pod's place on the network. */
@@ -73,12 +109,24 @@ public final class PodNetwork {
         return bridge;
     }
 
-    public Ipv4Cidr cidr() {
-        return cidr;
+    /** The pod CIDR; empty until it is known. */
+    public Optional<Ipv4Cidr> cidr() {
+        HostLocalIpam current = ipam;
+        return current == null ? Optional.empty() : Optional.of(current.cidr());
     }
 
+    /** The bridge's address, the pods' gateway. @throws NetworkNotReady while the pod CIDR is not known */
     public String gatewayIp() {
-        return Ipv4Cidr.format(cidr.gateway());
+        return Ipv4Cidr.format(requireIpam().cidr().gateway());
+    }
+
+    /** The IPAM of the pod CIDR. @throws NetworkNotReady while the pod CIDR is not known */
+    private HostLocalIpam requireIpam() {
+        HostLocalIpam current = ipam;
+        if (current == null) {
+            throw new NetworkNotReady(WAITING_FOR_POD_CIDR);
+        }
+        return current;
     }
 
     /** The network namespace name of a pod: {@code berth-<bridge>-<pod uid>}. */
@@ -100,11 +148,14 @@ public final class PodNetwork {
     /**
      * Creates the bridge with the gateway address, switches IPv4 forwarding on and lets the bridge's traffic through
      * a dropping {@code FORWARD} chain. Idempotent.
+     *
+     * @throws NetworkNotReady while the pod CIDR is not known
      */
     public void ensureBridge() {
         if (bridgeReady) {
             return;
         }
+        Ipv4Cidr cidr = requireIpam().cidr();
         synchronized (bridgeLock) {
             if (bridgeReady) {
                 return;
@@ -114,6 +165,12 @@ public final class PodNetwork {
             }
             String gateway = gatewayIp() + "/" + cidr.prefix();
             String addresses = ip("read the addresses of bridge " + bridge, "-4", "-o", "addr", "show", "dev", bridge);
+            for (String stale : staleAddresses(addresses, gateway)) {
+                // left by an earlier pod CIDR of this bridge (the old default, an earlier node): its route would
+                // send another node's pod CIDR to this bridge
+                log.info("removing address {} of an earlier pod CIDR from bridge {}", stale, bridge);
+                ip("remove the stale address " + stale + " from bridge " + bridge, "addr", "del", stale, "dev", bridge);
+            }
             if (!addresses.contains(" " + gateway + " ")) {
                 ip("give bridge " + bridge + " the address " + gateway, "addr", "add", gateway, "dev", bridge);
             }
@@ -129,6 +186,8 @@ public final class PodNetwork {
      * already attached; repairs a half-done attachment (an agent killed mid-way). On failure nothing is left behind.
      */
     public Attachment attach(String podUid) {
+        HostLocalIpam ipam = requireIpam();
+        Ipv4Cidr cidr = ipam.cidr();
         ensureBridge();
         String ns = netnsName(podUid);
         String veth = hostVeth(podUid);
@@ -138,7 +197,7 @@ public final class PodNetwork {
             if (fresh) {
                 ip("create network namespace " + ns, "netns", "add", ns);
             }
-            if (fresh || !complete(ns, veth, ip)) {
+            if (fresh || !complete(ns, veth, ip, cidr)) {
                 if (!fresh) {
                     removeLinks(ns, veth);
                 }
@@ -172,8 +231,12 @@ public final class PodNetwork {
         }
     }
 
-    /** The pod's attachment, when it has an address and a namespace. */
+    /** The pod's attachment, when it has an address and a namespace (never while the pod CIDR is not known). */
     public Optional<Attachment> find(String podUid) {
+        HostLocalIpam ipam = this.ipam;
+        if (ipam == null) {
+            return Optional.empty();
+        }
         Path ns = NETNS_DIR.resolve(netnsName(podUid));
         return ipam.find(podUid)
                 .filter(ip -> Files.exists(ns))
@@ -190,7 +253,10 @@ public final class PodNetwork {
         if (Files.exists(NETNS_DIR.resolve(ns))) {
             ip("remove network namespace " + ns, "netns", "del", ns);
         }
-        ipam.release(podUid);
+        HostLocalIpam ipam = this.ipam;
+        if (ipam != null) {
+            ipam.release(podUid);
+        }
     }
 
     /** Removes the bridge and its forwarding rules (node decommissioning and tests); pods must be detached first. */
@@ -204,9 +270,24 @@ public final class PodNetwork {
         }
     }
 
-    /** The pod IP allocations (address → pod uid). */
+    /** The pod IP allocations (address → pod uid); none while the pod CIDR is not known. */
     public Map<String, String> allocations() {
-        return ipam.allocations();
+        HostLocalIpam ipam = this.ipam;
+        return ipam == null ? Map.of() : ipam.allocations();
+    }
+
+    /** The IPv4 addresses ({@code a.b.c.d/n}) in {@code ip -4 -o addr show} output other than {@code keep}. */
+    static List<String> staleAddresses(String ipAddrOutput, String keep) {
+        List<String> stale = new ArrayList<>();
+        for (String line : ipAddrOutput.lines().toList()) {
+            String[] words = line.trim().split("\\s+");
+            for (int i = 0; i + 1 < words.length; i++) {
+                if (words[i].equals("inet") && !words[i + 1].equals(keep)) {
+                    stale.add(words[i + 1]);
+                }
+            }
+        }
+        return stale;
     }
 
     private void removeLinks(String ns, String veth) {
@@ -246,7 +327,7 @@ public final class PodNetwork {
         return Commands.run(List.of("ip", "link", "show", "dev", name), TIMEOUT).ok();
     }
 
-    private boolean complete(String ns, String veth, String ip) {
+    private boolean complete(String ns, String veth, String ip, Ipv4Cidr cidr) {
         if (!linkExists(veth)) {
             return false;
         }

@@ -2,6 +2,7 @@ package io.berth.node.pods;
 
 import io.berth.node.runtime.ContainerRuntime;
 import io.berth.node.runtime.ContainerState;
+import io.berth.node.runtime.NetworkNotReady;
 import io.berth.node.runtime.RuntimeFailure;
 import io.berth.node.runtime.Sandbox;
 import io.berth.node.runtime.SandboxConfig;
@@ -42,6 +43,10 @@ final class PodWorker {
     private String terminalMessage;
     private boolean statusUnwritten;
     private Instant volumesRefreshed = Instant.MIN;
+    /** Set while the pod waits for the node's pod network, so its Event and log line are written once. */
+    private boolean waitingForNetwork;
+    /** How soon a pod waiting for the node's pod network asks again (the CIDR comes within seconds of the Node). */
+    static final Duration NETWORK_RETRY = Duration.ofSeconds(1);
     /** How often running pods' volumes are compared with their sources (the kubelet's sync period is 1 minute). */
     static final java.time.Duration VOLUME_REFRESH = java.time.Duration.ofSeconds(10);
 
@@ -129,12 +134,27 @@ final class PodWorker {
             sandbox = ctx.runtime().runSandbox(new SandboxConfig(uid, p.getMetadata().getNamespace(),
                     p.getMetadata().getName(), hostname(p), Boolean.TRUE.equals(p.getSpec().getHostNetwork()),
                     Boolean.TRUE.equals(p.getSpec().getShareProcessNamespace())));
+        } catch (NetworkNotReady e) {
+            // the kubelet's "network is not ready" (NetworkNotReady): the pod waits, it has not failed
+            if (!waitingForNetwork) {
+                waitingForNetwork = true;
+                log.info("pod {}/{}: waits for the pod network: {}", p.getMetadata().getNamespace(),
+                        p.getMetadata().getName(), e.getMessage());
+                ctx.event(p, "Warning", "NetworkNotReady", "network is not ready: " + e.getMessage());
+            }
+            report(p, now);
+            return now.plus(NETWORK_RETRY);
         } catch (RuntimeFailure e) {
             log.warn("pod {}/{}: sandbox failed: {}", p.getMetadata().getNamespace(), p.getMetadata().getName(),
                     e.getMessage());
             ctx.event(p, "Warning", "FailedCreatePodSandBox", "Failed to create pod sandbox: " + e.getMessage());
             report(p, now);
             return now.plusSeconds(5);
+        }
+        if (waitingForNetwork) {
+            waitingForNetwork = false;
+            log.info("pod {}/{}: the pod network is ready, its sandbox has address {}", p.getMetadata().getNamespace(),
+                    p.getMetadata().getName(), sandbox.ip());
         }
         String policy = Objects.requireNonNullElse(p.getSpec().getRestartPolicy(), "Always");
         boolean initialized = true;

@@ -15,7 +15,12 @@ import java.util.Optional;
  */
 public interface ContainerRuntime {
 
-    /** Creates the pod's sandbox, or returns it if it exists. */
+    /**
+     * Creates the pod's sandbox, or returns it if it exists.
+     *
+     * @throws NetworkNotReady when the pod needs an address and the node's pod network cannot give one yet (the
+     *                         caller waits and asks again)
+     */
     Sandbox runSandbox(SandboxConfig config);
 
     /** Every sandbox this runtime holds (after a restart: the ones it created before). */

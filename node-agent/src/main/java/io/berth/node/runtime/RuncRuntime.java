@@ -84,7 +84,8 @@ public final class RuncRuntime implements ContainerRuntime {
 
     /**
      * {@inheritDoc} A recorded sandbox whose namespaces are gone (a reboot emptied {@code /run}, the pause process
-     * died) is rebuilt in place, keeping its address; its containers are gone with its namespaces.
+     * died) is rebuilt in place, keeping its address; its containers are gone with its namespaces. A pod that is not
+     * {@code hostNetwork} gets {@link NetworkNotReady} while the node has no pod CIDR, and nothing is made for it.
      */
     @Override
     public Sandbox runSandbox(SandboxConfig config) {
@@ -93,6 +94,12 @@ public final class RuncRuntime implements ContainerRuntime {
             Optional<SandboxStore.Entry> existing = sandboxes.read(uid);
             if (existing.isPresent() && intact(existing.get())) {
                 return existing.get().sandbox();
+            }
+            if (!config.hostNetwork()) {
+                // nothing is made for a pod the network cannot address yet; its worker asks again
+                network.notReady().ifPresent(why -> {
+                    throw new NetworkNotReady(why);
+                });
             }
             // new, or recorded but broken (a reboot emptied /run; the pause process died): every step below
             // completes what exists, and the pod keeps its address

@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -27,12 +28,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code leaseRenewInterval}, and writes the full Node status every {@code statusUpdateInterval} or as soon as a
  * condition changes, as the kubelet does since node leases exist.
  *
+ * <p>The pod CIDR: a node whose pod network has none (no {@code berth.node.network.pod-cidr}) registers without
+ * {@code spec.podCIDR}, reports Ready=False ({@code KubeletNotReady}, "container runtime network not ready") and reads
+ * its Node every second on the heartbeat thread until the controller manager's node IPAM has set {@code spec.podCIDR};
+ * it hands that to the {@link NodeNetwork} and writes Ready=True at once. Every Node it reads or writes on the way
+ * (registration, status writes) is looked at too, so an adopted Node that has its CIDR is ready at start.
+ *
  * <p>Lifecycle {@code LATENT → STARTED → CLOSED}: {@link #start()} registers synchronously (throws when the API
  * refuses), then heartbeats on its own thread. Thread safe.
  */
 public final class NodeLifecycle implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeLifecycle.class);
+    /** How often a node without a pod CIDR reads its Node (kubelet: its fast status updates at start). */
+    private static final Duration POD_CIDR_POLL = Duration.ofSeconds(1);
+    /** How long a node waits for its pod CIDR before it says the node IPAM may not be running. */
+    private static final Duration POD_CIDR_PATIENCE = Duration.ofSeconds(30);
 
     private final KubernetesClient client;
     private final NodeObjects.Description description;
@@ -41,6 +52,7 @@ public final class NodeLifecycle implements AutoCloseable {
     private final int leaseDurationSeconds;
     private final Duration statusInterval;
     private final Clock clock;
+    private final NodeNetwork network;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "node-heartbeat");
         t.setDaemon(true);
@@ -51,10 +63,20 @@ public final class NodeLifecycle implements AutoCloseable {
     private volatile Lease lease;
     private volatile Instant lastStatus = Instant.EPOCH;
     private volatile Instant lastRenew = Instant.EPOCH;
+    private volatile ScheduledFuture<?> podCidrPoll;
+    private volatile Instant waitingSince;
+    private volatile boolean impatient;
+    private volatile String refusedPodCidr;
 
+    /**
+     * @param network the node's pod network: its readiness sets the Ready condition, and it is given the Node's
+     *                {@code spec.podCIDR} while it has none
+     */
     public NodeLifecycle(KubernetesClient client, NodeObjects.Description description, Path stateDir,
-                         Duration renewInterval, Duration leaseDuration, Duration statusInterval, Clock clock) {
+                         Duration renewInterval, Duration leaseDuration, Duration statusInterval, Clock clock,
+                         NodeNetwork network) {
         this.client = client;
+        this.network = network;
         this.description = description;
         this.stateDir = stateDir;
         this.renewInterval = renewInterval;
@@ -63,12 +85,22 @@ public final class NodeLifecycle implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Registers the Node and its Lease, then starts heartbeating. */
+    /**
+     * Registers the Node and its Lease, then starts heartbeating, and, while the pod network has no CIDR, waiting for
+     * the Node's {@code spec.podCIDR}.
+     */
     public void start() {
         register();
         renewLease();
         timer.scheduleAtFixedRate(this::beat, renewInterval.toMillis(), renewInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
+        if (network.notReady().isPresent()) {
+            waitingSince = clock.instant();
+            log.info("node {} has no pod CIDR: waiting for the node's spec.podCIDR from the controller manager's node "
+                    + "IPAM; the node is NotReady and its pods get no addresses until then", description.name());
+            podCidrPoll = timer.scheduleWithFixedDelay(this::pollPodCidr, POD_CIDR_POLL.toMillis(),
+                    POD_CIDR_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The Node as last written (its uid, spec.podCIDR, ...). */
@@ -92,7 +124,7 @@ public final class NodeLifecycle implements AutoCloseable {
 
     private void register() {
         Instant now = clock.instant();
-        Node created = NodeObjects.node(description, MachineInfo.Pressure.read(stateDir), now);
+        Node created = NodeObjects.node(description, MachineInfo.Pressure.read(stateDir), network.notReady(), now);
         Node existing = client.nodes().withName(description.name()).get();
         if (existing == null) {
             try {
@@ -108,7 +140,54 @@ public final class NodeLifecycle implements AutoCloseable {
             log.info("node {} exists: adopting it", description.name());
         }
         node.set(existing);
+        observe(existing);
         writeStatus();
+    }
+
+    /** While the pod network has no CIDR: reads the Node, which the node IPAM patches. */
+    private void pollPodCidr() {
+        if (network.notReady().isEmpty()) {
+            stopPolling();
+            return;
+        }
+        try {
+            observe(client.nodes().withName(description.name()).get());
+        } catch (RuntimeException e) {
+            log.debug("reading node {} for its spec.podCIDR failed: {}", description.name(), e.getMessage());
+        }
+        if (network.notReady().isPresent() && !impatient
+                && !clock.instant().isBefore(waitingSince.plus(POD_CIDR_PATIENCE))) {
+            impatient = true;
+            log.warn("node {} still has no spec.podCIDR after {} s: is the controller manager (its node IPAM) running?",
+                    description.name(), POD_CIDR_PATIENCE.toSeconds());
+        }
+    }
+
+    /** Hands the Node's {@code spec.podCIDR} to a pod network that has none; once it takes it, Ready is written. */
+    private void observe(Node n) {
+        String cidr = n == null || n.getSpec() == null ? null : n.getSpec().getPodCIDR();
+        if (cidr == null || cidr.isEmpty() || network.notReady().isEmpty()) {
+            return;
+        }
+        try {
+            if (network.assign(cidr)) {
+                log.info("node {} got pod CIDR {} (spec.podCIDR): its pod network is ready", description.name(), cidr);
+                stopPolling();
+                timer.execute(this::writeStatusIfChanged);
+            }
+        } catch (IllegalArgumentException e) {
+            if (!cidr.equals(refusedPodCidr)) {
+                refusedPodCidr = cidr;
+                log.error("node {} cannot use its spec.podCIDR {}: {}", description.name(), cidr, e.getMessage());
+            }
+        }
+    }
+
+    private void stopPolling() {
+        ScheduledFuture<?> poll = podCidrPoll;
+        if (poll != null) {
+            poll.cancel(false);
+        }
     }
 
     private void beat() {
@@ -177,7 +256,7 @@ public final class NodeLifecycle implements AutoCloseable {
         for (NodeCondition extra : extraConditions.get()) {
             previous = NodeObjects.withCondition(previous, extra);
         }
-        return NodeObjects.status(description, MachineInfo.Pressure.read(stateDir), previous, now);
+        return NodeObjects.status(description, MachineInfo.Pressure.read(stateDir), previous, network.notReady(), now);
     }
 
     private synchronized void writeStatus() {
@@ -186,8 +265,10 @@ public final class NodeLifecycle implements AutoCloseable {
             Instant now = clock.instant();
             Node updated = new NodeBuilder(current).withStatus(nextStatus(current, now)).build();
             try {
-                node.set(client.nodes().resource(updated).updateStatus());
+                Node written = client.nodes().resource(updated).updateStatus();
+                node.set(written);
                 lastStatus = now;
+                observe(written);
                 return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= 5) {

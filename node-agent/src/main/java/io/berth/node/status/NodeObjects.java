@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The Node and Lease objects a kubelet writes, as pure functions of what it knows, so they are table-tested without a
@@ -41,15 +42,25 @@ public final class NodeObjects {
      * @param capacity   cpu, memory, pods, ephemeral-storage
      * @param labels     extra labels (beside the well-known ones)
      * @param taints     registration taints
-     * @param podCidr    {@code spec.podCIDR}, or null
+     * @param podCidr    {@code spec.podCIDR}, or null: the Node registers without one and the controller manager's
+     *                   node IPAM assigns it
      * @param machine    the machine's facts for {@code nodeInfo}
      */
     public record Description(String name, String address, int port, Map<String, Quantity> capacity,
                               Map<String, String> labels, List<Taint> taints, String podCidr, MachineInfo machine) {
     }
 
-    /** The Node to create at registration: labels, taints and the first status. */
+    /**
+     * The Node to create at registration: labels, taints, {@code spec.podCIDR}/{@code podCIDRs} when the description
+     * has one, and the first status.
+     */
     public static Node node(Description d, MachineInfo.Pressure pressure, Instant now) {
+        return node(d, pressure, Optional.empty(), now);
+    }
+
+    /** {@link #node(Description, MachineInfo.Pressure, Instant)} with Ready from the pod network's readiness. */
+    public static Node node(Description d, MachineInfo.Pressure pressure, Optional<String> networkNotReady,
+                            Instant now) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("kubernetes.io/hostname", d.name());
         labels.put("kubernetes.io/os", "linux");
@@ -61,16 +72,26 @@ public final class NodeObjects {
                 .withNewMetadata().withName(d.name()).withLabels(labels).endMetadata()
                 .withNewSpec().withTaints(d.taints().isEmpty() ? null : d.taints()).withPodCIDR(d.podCidr())
                 .withPodCIDRs(d.podCidr() == null ? null : List.of(d.podCidr())).endSpec()
-                .withStatus(status(d, pressure, List.of(), now))
+                .withStatus(status(d, pressure, List.of(), networkNotReady, now))
                 .build();
     }
 
     /**
-     * The node's status now; conditions whose status did not change keep their {@code lastTransitionTime} from
-     * {@code previous}.
+     * The node's status now, its pod network ready; conditions whose status did not change keep their
+     * {@code lastTransitionTime} from {@code previous}.
      */
     public static NodeStatus status(Description d, MachineInfo.Pressure pressure, List<NodeCondition> previous,
                                     Instant now) {
+        return status(d, pressure, previous, Optional.empty(), now);
+    }
+
+    /**
+     * The node's status now. Ready is False (reason {@code KubeletNotReady}) while {@code networkNotReady} holds why
+     * the pod network is not ready, as the kubelet reports a runtime whose {@code NetworkReady} is false; conditions
+     * whose status did not change keep their {@code lastTransitionTime} from {@code previous}.
+     */
+    public static NodeStatus status(Description d, MachineInfo.Pressure pressure, List<NodeCondition> previous,
+                                    Optional<String> networkNotReady, Instant now) {
         MachineInfo m = d.machine();
         List<NodeCondition> conditions = List.of(
                 condition(previous, "MemoryPressure", pressure.memory(), pressure.memory() ? "KubeletHasInsufficientMemory"
@@ -82,7 +103,10 @@ public final class NodeObjects {
                 condition(previous, "PIDPressure", pressure.pid(), pressure.pid() ? "KubeletHasInsufficientPID"
                         : "KubeletHasSufficientPID", pressure.pid() ? "kubelet has insufficient PID available"
                         : "kubelet has sufficient PID available", now),
-                condition(previous, "Ready", true, "KubeletReady", "kubelet is posting ready status", now));
+                networkNotReady.isPresent()
+                        ? condition(previous, "Ready", false, "KubeletNotReady", networkNotReadyMessage(
+                                networkNotReady.get()), now)
+                        : condition(previous, "Ready", true, "KubeletReady", "kubelet is posting ready status", now));
         List<NodeCondition> all = new ArrayList<>(conditions);
         // conditions the agent does not own (e.g. UnmanagedWorkloads) are kept as they are
         for (NodeCondition c : previous) {
@@ -109,6 +133,11 @@ public final class NodeObjects {
                 .endNodeInfo()
                 .withConditions(all)
                 .build();
+    }
+
+    /** The Ready condition's message while the pod network is not ready, worded as the kubelet's. */
+    static String networkNotReadyMessage(String why) {
+        return "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:" + why;
     }
 
     /** Upserts a condition into {@code conditions} (a copy), keeping its transition time when its status holds. */

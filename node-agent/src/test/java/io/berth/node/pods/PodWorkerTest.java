@@ -4,6 +4,7 @@ import io.berth.node.runtime.ContainerPlan;
 import io.berth.node.runtime.ContainerRuntime;
 import io.berth.node.runtime.ContainerState;
 import io.berth.node.runtime.ExecResult;
+import io.berth.node.runtime.NetworkNotReady;
 import io.berth.node.runtime.Sandbox;
 import io.berth.node.runtime.SandboxConfig;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -34,6 +35,7 @@ class PodWorkerTest {
     private final Map<String, String> failNext = new LinkedHashMap<>();
     private PodStatus status;
     private int refreshes;
+    private final List<String> events = new ArrayList<>();
 
     private final ContainerLauncher launcher = new ContainerLauncher() {
         @Override
@@ -69,7 +71,8 @@ class PodWorkerTest {
     private PodWorker worker(Pod pod) {
         PodContext ctx = new PodContext(runtime, launcher,
                 new Hooks(runtime, new Prober(runtime), Executors.newSingleThreadExecutor(), (p, t, r, m) -> { }),
-                new Prober(runtime), (uid, probe, done) -> { }, (p, s) -> { status = s; return true; }, (p, t, r, m) -> { },
+                new Prober(runtime), (uid, probe, done) -> { }, (p, s) -> { status = s; return true; },
+                (p, t, r, m) -> events.add(t + " " + r + ": " + m),
                 (uid, action) -> action.run(), "192.0.2.1", Duration.ofSeconds(10), Duration.ofSeconds(300), clock);
         return new PodWorker(ctx, pod, List.of());
     }
@@ -244,13 +247,46 @@ class PodWorkerTest {
         assertThat(main().getState().getRunning()).isNotNull();
     }
 
+    @Test
+    void aPodBoundBeforeTheNodeHasAPodCidrWaitsWithOneEventAndStartsOnceItArrives() {
+        runtime.networkNotReady = "the node's pod CIDR is not assigned yet: waiting for the node's spec.podCIDR"
+                + " from the controller manager's node IPAM";
+        PodWorker w = worker(pod("Always"));
+
+        Instant first = w.sync();
+        clock.advance(PodWorker.NETWORK_RETRY);
+        Instant second = w.sync();
+
+        assertThat(first).isEqualTo(clock.instant());
+        assertThat(second).as("asks again soon").isEqualTo(clock.instant().plus(PodWorker.NETWORK_RETRY));
+        assertThat(launched).isEmpty();
+        assertThat(status.getPhase()).isEqualTo("Pending");
+        assertThat(main().getState().getWaiting().getReason()).isEqualTo("ContainerCreating");
+        assertThat(events).as("one Event, not one per try").containsExactly("Warning NetworkNotReady: network is "
+                + "not ready: the node's pod CIDR is not assigned yet: waiting for the node's spec.podCIDR from the "
+                + "controller manager's node IPAM");
+
+        runtime.networkNotReady = null;
+        w.sync();
+
+        assertThat(launched).containsExactly("main-0");
+        assertThat(status.getPhase()).isEqualTo("Running");
+        assertThat(status.getPodIP()).isEqualTo("10.244.0.5");
+        assertThat(events).filteredOn(e -> e.contains("NetworkNotReady")).hasSize(1);
+    }
+
     static final class FakeRuntime implements ContainerRuntime {
         final Map<String, ContainerState> containers = new LinkedHashMap<>();
         final List<String> removed = new ArrayList<>();
         final List<String> reopened = new ArrayList<>();
+        /** Set: sandboxes fail with {@link NetworkNotReady} and this message. */
+        String networkNotReady;
 
         @Override
         public Sandbox runSandbox(SandboxConfig config) {
+            if (networkNotReady != null && !config.hostNetwork()) {
+                throw new NetworkNotReady(networkNotReady);
+            }
             return new Sandbox(config.podUid(), "10.244.0.5", null, null, null, null, "berth/pod");
         }
 

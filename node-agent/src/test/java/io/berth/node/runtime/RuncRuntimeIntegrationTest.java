@@ -35,6 +35,8 @@ class RuncRuntimeIntegrationTest {
     private Path tmp;
     private TestNode node;
     private TestNode other;
+    private int nodeSubnet;
+    private int otherSubnet;
     /** A pod on {@link #node} serving HTTP on 8080, shared by the tests that need a server (python starts slowly). */
     private Sandbox web;
     private String webContainer;
@@ -43,9 +45,10 @@ class RuncRuntimeIntegrationTest {
     void startNodesAndAWebServer() throws IOException {
         assumeThat(TestNode.usable()).as("root with runc, conmon, ip and unshare installed").isTrue();
         tmp = Files.createTempDirectory("berth-rt-");
-        int a = TestNode.freeSubnet();
-        node = new TestNode(tmp.resolve("a"), a);
-        other = new TestNode(tmp.resolve("b"), TestNode.freeSubnet(a));
+        nodeSubnet = TestNode.freeSubnet();
+        otherSubnet = TestNode.freeSubnet(nodeSubnet);
+        node = new TestNode(tmp.resolve("a"), nodeSubnet);
+        other = new TestNode(tmp.resolve("b"), otherSubnet);
         web = node.runtime.runSandbox(config("web", false, false));
         webContainer = "web-" + shortId();
         node.runtime.startContainer(web, node.plan(webContainer, List.of("python3", "-m", "http.server", "8080")));
@@ -265,6 +268,27 @@ class RuncRuntimeIntegrationTest {
                 .isEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
         node.runtime.removeSandbox(pod.podUid());
         assertThat(node.runtime.inspect(id)).isEmpty();
+    }
+
+    @Test
+    void withoutAPodCidrOnlyHostNetworkPodsGetSandboxesUntilTheNodesPodCidrIsAssigned() throws IOException {
+        try (TestNode waiting = TestNode.withoutPodCidr(tmp.resolve("c"))) {
+            SandboxConfig early = config("early", false, false);
+            assertThatThrownBy(() -> waiting.runtime.runSandbox(early)).isInstanceOf(NetworkNotReady.class)
+                    .hasMessageContaining("spec.podCIDR").hasMessageContaining("node IPAM");
+            assertThat(waiting.runtime.listSandboxes()).as("nothing made for the waiting pod").isEmpty();
+            assertThat(Path.of("/run/netns", waiting.netnsName(early.podUid()))).doesNotExist();
+            assertThat(Commands.run(List.of("ip", "link", "show", "dev", waiting.networkProperties.bridge()),
+                    Duration.ofSeconds(10)).ok()).as("no bridge yet").isFalse();
+            assertThat(waiting.runtime.runSandbox(config("host-early", true, false)).ip()).isEqualTo("127.0.0.1");
+
+            int subnet = TestNode.freeSubnet(nodeSubnet, otherSubnet);
+            assertThat(waiting.assignPodCidr("10.250." + subnet + ".0/24")).isTrue();
+            Sandbox pod = waiting.runtime.runSandbox(early);
+
+            assertThat(pod.ip()).startsWith("10.250." + subnet + ".");
+            assertThat(Path.of("/run/netns", waiting.netnsName(early.podUid()))).exists();
+        }
     }
 
     @Test

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * One real node for integration tests: its own state directory, runc root, bridge ({@code bt<hex>}), pod CIDR
- * ({@code 10.250.x.0/24}), node name and the cgroup parent {@code berth-test}. {@link #close()} removes every trace,
- * whatever a failed test left.
+ * ({@code 10.250.x.0/24}, or none until {@link #assignPodCidr}), node name and the cgroup parent {@code berth-test}.
+ * {@link #close()} removes every trace, whatever a failed test left.
  */
 final class TestNode implements AutoCloseable {
 
@@ -28,18 +28,29 @@ final class TestNode implements AutoCloseable {
     final Path dir;
     final String name;
     final NodeProperties.Runtime runtimeProperties;
-    final NodeProperties.Network networkProperties;
+    volatile NodeProperties.Network networkProperties;
     final PodNetwork network;
+    /** The pod network of {@link #runtime}, the one the Node's pod CIDR is handed to. */
+    private PodNetwork runtimeNetwork;
     RuncRuntime runtime;
 
     TestNode(Path dir, int subnet) throws IOException {
+        this(dir, "10.250." + subnet + ".0/24");
+    }
+
+    /** A node started without a pod CIDR, as an agent whose Node waits for the controller manager's node IPAM. */
+    static TestNode withoutPodCidr(Path dir) throws IOException {
+        return new TestNode(dir, null);
+    }
+
+    private TestNode(Path dir, String podCidr) throws IOException {
         this.dir = dir;
         String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
         this.name = "node-" + suffix;
         this.runtimeProperties = new NodeProperties.Runtime(dir.resolve("runc"), "runc", "conmon", CGROUP_PARENT,
                 DataSize.ofMegabytes(10), 5, 8, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(30),
                 "report");
-        this.networkProperties = new NodeProperties.Network("bt" + suffix, "10.250." + subnet + ".0/24");
+        this.networkProperties = new NodeProperties.Network("bt" + suffix, podCidr);
         Files.createDirectories(dir);
         this.network = new PodNetwork(networkProperties, dir.resolve("state"));
         this.runtime = restart();
@@ -47,8 +58,15 @@ final class TestNode implements AutoCloseable {
 
     /** A new runtime over the same directories: what an agent restart sees. */
     RuncRuntime restart() {
-        return new RuncRuntime(runtimeProperties, new PodNetwork(networkProperties, dir.resolve("state")),
-                dir.resolve("state"), name, "127.0.0.1");
+        runtimeNetwork = new PodNetwork(networkProperties, dir.resolve("state"));
+        return new RuncRuntime(runtimeProperties, runtimeNetwork, dir.resolve("state"), name, "127.0.0.1");
+    }
+
+    /** What the agent does when its Node's {@code spec.podCIDR} appears; true when the runtime's network took it. */
+    boolean assignPodCidr(String podCidr) {
+        networkProperties = new NodeProperties.Network(networkProperties.bridge(), podCidr);
+        network.assign(podCidr);
+        return runtimeNetwork.assign(podCidr);
     }
 
     /** Whether this machine can run the integration tests: root, runc, conmon and ip. */
