@@ -41,8 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  * after the last create) the benchmark stops waiting and reports what it reached and why the rest did not (pods
  * unscheduled or not started, ReplicaSets missing, a Deployment's conditions, the controller manager's log).
  * Everything it made goes at the end, whatever happened: the controller manager, the scheduler and the simulator
- * stop first (nothing recreates what is deleted), then the Deployments, ReplicaSets and pods (there is no garbage
- * collector to propagate a delete, so each kind is deleted itself), their Events, the namespace, the Nodes and their
+ * stop first (nothing recreates what is deleted), then the Deployments, ReplicaSets and pods (with the controller
+ * manager stopped no garbage collector propagates a delete, so each kind is deleted itself), their Events, the namespace, the Nodes and their
  * Leases, and etcd's history of them is compacted ({@link SchedulingCleanup}). {@code BERTH_BENCH_SCALE} scales the
  * numbers of nodes and Deployments (not the 10 replicas).
  */

@@ -36,7 +36,8 @@ import java.util.concurrent.TimeoutException;
 final class PodSimulator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PodSimulator.class);
-    private static final int WORKERS = 4;
+    /** Each worker waits for its write; 16 keep a few hundred pod transitions a second moving at tens of ms each. */
+    private static final int WORKERS = 16;
     private static final Duration RETRY = Duration.ofSeconds(1);
 
     /** What the simulator remembers of one pod; {@code uid} tells a pod from a new one of the same name. */

@@ -89,7 +89,9 @@ public final class SimulatedNodes implements AutoCloseable {
             return t;
         });
         scheduler.setRemoveOnCancelPolicy(true);
-        this.pods = new PodSimulator(client, api, index, template.address(),
+        // pod writes get their own gate: 5,000 nodes' heartbeats (500 a second) would otherwise hold every permit
+        // on a busy machine and starve the pods' transitions, which no real kubelet queues behind other nodes'
+        this.pods = new PodSimulator(client, new AsyncApi(client, sim.concurrency()), index, template.address(),
                 new PodStatusPlan.Settings(sim.startDelay(), sim.readyDelay(), sim.runFor(), sim.failureRate()),
                 metrics, clock, scheduler);
     }
