@@ -119,7 +119,7 @@ public final class ControllerManager implements SmartLifecycle {
 
     private synchronized void follow() {
         if (current != null) {
-            log.info("{} lost the lease: controllers stopped", identity);
+            log.info(running ? "{} lost the lease: controllers stopped" : "{} stopping: controllers stopped", identity);
             current.close();
             current = null;
         }
