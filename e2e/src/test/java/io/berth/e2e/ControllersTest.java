@@ -68,15 +68,7 @@ class ControllersTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {controller, scheduler, simulator}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
+        Quietly.close(controller, scheduler, simulator);
         if (client != null) {
             client.nodes().withLabel("berth.io/e2e", "controllers").delete();
             client.namespaces().withName("ctl-endpoints").delete();

@@ -71,15 +71,7 @@ class DeploymentTest {
 
     @AfterAll
     static void stopEverything() {
-        for (AutoCloseable c : new AutoCloseable[] {controller, scheduler, simulator, kubectl}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
+        Quietly.close(controller, scheduler, simulator, kubectl);
         if (client != null) {
             client.namespaces().withName(NS).delete();
             client.nodes().withLabel("berth.io/e2e", "deployment").delete();

@@ -3,7 +3,7 @@ package io.berth.controller.deployment;
 import io.berth.apimachinery.selector.LabelSelector;
 import io.berth.controller.config.ControllerProperties;
 import io.berth.controller.runtime.ControllerContext;
-import io.berth.controller.runtime.ControllerDefinition;
+import io.berth.controller.runtime.ConfiguredController;
 import io.berth.controller.runtime.ControllerRefs;
 import io.berth.controller.runtime.Handlers;
 import io.berth.controller.runtime.Keys;
@@ -29,22 +29,10 @@ import java.util.Objects;
  * goes to a Recreate deployment, which waits for its old pods.
  */
 @Component
-public final class DeploymentController implements ControllerDefinition {
-
-    private final ControllerProperties props;
+public final class DeploymentController extends ConfiguredController {
 
     public DeploymentController(ControllerProperties props) {
-        this.props = props;
-    }
-
-    @Override
-    public String name() {
-        return "deployment";
-    }
-
-    @Override
-    public int workers() {
-        return props.workers(name(), 5);
+        super("deployment", props, 5);
     }
 
     @Override

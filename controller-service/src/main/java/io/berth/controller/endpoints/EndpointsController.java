@@ -2,7 +2,7 @@ package io.berth.controller.endpoints;
 
 import io.berth.controller.config.ControllerProperties;
 import io.berth.controller.runtime.ControllerContext;
-import io.berth.controller.runtime.ControllerDefinition;
+import io.berth.controller.runtime.ConfiguredController;
 import io.berth.controller.runtime.EventRecorder;
 import io.berth.controller.runtime.Handlers;
 import io.berth.controller.runtime.Informers;
@@ -28,26 +28,14 @@ import org.springframework.stereotype.Component;
  * is one (a user's edit is reverted), and its deletion always (it is recreated).
  */
 @Component
-public final class EndpointsController implements ControllerDefinition {
+public final class EndpointsController extends ConfiguredController {
 
     public static final String NAME = "endpoint";
     /** Kubernetes' {@code --concurrent-endpoint-syncs}. */
     static final int DEFAULT_WORKERS = 5;
 
-    private final ControllerProperties props;
-
     public EndpointsController(ControllerProperties props) {
-        this.props = props;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int workers() {
-        return props.workers(NAME, DEFAULT_WORKERS);
+        super(NAME, props, DEFAULT_WORKERS);
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.berth.controller.endpointslice;
 import io.berth.controller.config.ControllerProperties;
 import io.berth.controller.endpoints.ServiceMembership;
 import io.berth.controller.runtime.ControllerContext;
-import io.berth.controller.runtime.ControllerDefinition;
+import io.berth.controller.runtime.ConfiguredController;
 import io.berth.controller.runtime.EventRecorder;
 import io.berth.controller.runtime.Handlers;
 import io.berth.controller.runtime.Informers;
@@ -35,7 +35,7 @@ import java.util.Objects;
  * {@code endpointSliceChangeMinSyncDelay}), so a user's edit or deletion is reverted.
  */
 @Component
-public final class EndpointSliceController implements ControllerDefinition {
+public final class EndpointSliceController extends ConfiguredController {
 
     public static final String NAME = "endpointslice";
     /** Kubernetes' {@code --concurrent-service-endpoint-syncs}. */
@@ -46,17 +46,8 @@ public final class EndpointSliceController implements ControllerDefinition {
     private final ControllerProperties props;
 
     public EndpointSliceController(ControllerProperties props) {
+        super(NAME, props, DEFAULT_WORKERS);
         this.props = props;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int workers() {
-        return props.workers(NAME, DEFAULT_WORKERS);
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.berth.apimachinery.registry.ResourceRegistry;
 import io.berth.apimachinery.registry.ResourceType;
 import io.berth.controller.config.ControllerProperties;
 import io.berth.controller.runtime.ControllerContext;
-import io.berth.controller.runtime.ControllerDefinition;
+import io.berth.controller.runtime.ConfiguredController;
 import io.berth.controller.runtime.Reconciler;
 import io.berth.controller.runtime.WorkQueue;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -20,7 +20,7 @@ import java.util.Set;
  * references is built from the shared informers of every listable kind but Events; work items are uids.
  */
 @Component
-public class GarbageCollectorController implements ControllerDefinition {
+public class GarbageCollectorController extends ConfiguredController {
 
     static final String NAME = "garbagecollector";
     /**
@@ -30,21 +30,10 @@ public class GarbageCollectorController implements ControllerDefinition {
      */
     static final int DEFAULT_WORKERS = 4;
 
-    private final ControllerProperties props;
     private final Kinds kinds = new Kinds(ResourceRegistry.builtIn());
 
     public GarbageCollectorController(ControllerProperties props) {
-        this.props = props;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int workers() {
-        return props.workers(NAME, DEFAULT_WORKERS);
+        super(NAME, props, DEFAULT_WORKERS);
     }
 
     @Override

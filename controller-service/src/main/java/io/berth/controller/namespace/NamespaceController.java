@@ -2,7 +2,7 @@ package io.berth.controller.namespace;
 
 import io.berth.controller.config.ControllerProperties;
 import io.berth.controller.runtime.ControllerContext;
-import io.berth.controller.runtime.ControllerDefinition;
+import io.berth.controller.runtime.ConfiguredController;
 import io.berth.controller.runtime.Reconciler;
 import io.berth.controller.runtime.WorkQueue;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -18,25 +18,15 @@ import java.time.Duration;
  * event ({@code berth.controller.namespace-deletion.grace-period}, Kubernetes' 5 s).
  */
 @Component
-public final class NamespaceController implements ControllerDefinition {
+public final class NamespaceController extends ConfiguredController {
 
     static final String NAME = "namespace";
 
     private final ControllerProperties props;
 
     public NamespaceController(ControllerProperties props) {
+        super(NAME, props, 10);
         this.props = props;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** Kubernetes' {@code --concurrent-namespace-syncs} default: 10. */
-    @Override
-    public int workers() {
-        return props.workers(NAME, 10);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.berth.controller.nodeipam;
 
 import io.berth.controller.config.ControllerProperties;
 import io.berth.controller.runtime.ControllerContext;
-import io.berth.controller.runtime.ControllerDefinition;
+import io.berth.controller.runtime.ConfiguredController;
 import io.berth.controller.runtime.Keys;
 import io.berth.controller.runtime.Reconciler;
 import io.berth.controller.runtime.WorkQueue;
@@ -18,27 +18,17 @@ import java.util.Objects;
  * {@code berth.controller.node-ipam.cluster-cidr} as its pod CIDR (see {@link NodeIpamReconciler}). Watches Nodes.
  */
 @Component
-public class NodeIpamController implements ControllerDefinition {
+public class NodeIpamController extends ConfiguredController {
 
     static final String NAME = "nodeipam";
 
     private final ControllerProperties properties;
 
     public NodeIpamController(ControllerProperties properties) {
+        super(NAME, properties, 4);
         this.properties = properties;
         // a wrong setting fails the start, not the first allocation
         new RangeAllocator(properties.nodeIpam().clusterCidr(), properties.nodeIpam().nodeMaskSize());
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** Syncs are mostly one patch each; Kubernetes runs 30 CIDR update workers, 4 suffice on 2 cores. */
-    @Override
-    public int workers() {
-        return properties.workers(NAME, 4);
     }
 
     @Override

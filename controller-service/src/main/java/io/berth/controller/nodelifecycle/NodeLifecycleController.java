@@ -2,7 +2,7 @@ package io.berth.controller.nodelifecycle;
 
 import io.berth.controller.config.ControllerProperties;
 import io.berth.controller.runtime.ControllerContext;
-import io.berth.controller.runtime.ControllerDefinition;
+import io.berth.controller.runtime.ConfiguredController;
 import io.berth.controller.runtime.Handlers;
 import io.berth.controller.runtime.Informers;
 import io.berth.controller.runtime.Reconciler;
@@ -25,7 +25,7 @@ import java.util.Objects;
  * by {@code spec.nodeName}).
  */
 @Component
-public class NodeLifecycleController implements ControllerDefinition {
+public class NodeLifecycleController extends ConfiguredController {
 
     static final String NAME = "nodelifecycle";
     /** Kubernetes' name for the index of pods by the node they are bound to; other controllers may share it. */
@@ -35,18 +35,8 @@ public class NodeLifecycleController implements ControllerDefinition {
     private final ControllerProperties properties;
 
     public NodeLifecycleController(ControllerProperties properties) {
+        super(NAME, properties, 4);
         this.properties = properties;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** Kubernetes runs 8 node update workers; a sync mostly reads caches, so 4 keep up on 2 cores. */
-    @Override
-    public int workers() {
-        return properties.workers(NAME, 4);
     }
 
     @Override

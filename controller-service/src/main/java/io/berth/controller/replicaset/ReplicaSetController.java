@@ -2,7 +2,7 @@ package io.berth.controller.replicaset;
 
 import io.berth.apimachinery.selector.LabelSelector;
 import io.berth.controller.runtime.ControllerContext;
-import io.berth.controller.runtime.ControllerDefinition;
+import io.berth.controller.runtime.ConfiguredController;
 import io.berth.controller.runtime.ControllerRefs;
 import io.berth.controller.runtime.Expectations;
 import io.berth.controller.runtime.Keys;
@@ -28,22 +28,10 @@ import java.util.Objects;
  * whose selector matches, and feed the {@link Expectations} that keep a stale cache from creating twice.
  */
 @Component
-public final class ReplicaSetController implements ControllerDefinition {
-
-    private final ControllerProperties props;
+public final class ReplicaSetController extends ConfiguredController {
 
     public ReplicaSetController(ControllerProperties props) {
-        this.props = props;
-    }
-
-    @Override
-    public String name() {
-        return "replicaset";
-    }
-
-    @Override
-    public int workers() {
-        return props.workers(name(), 5);
+        super("replicaset", props, 5);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.berth.controller.rootcacert;
 
 import io.berth.controller.config.ControllerProperties;
 import io.berth.controller.runtime.ControllerContext;
-import io.berth.controller.runtime.ControllerDefinition;
+import io.berth.controller.runtime.ConfiguredController;
 import io.berth.controller.runtime.Reconciler;
 import io.berth.controller.runtime.WorkQueue;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -25,16 +25,15 @@ import java.nio.file.Path;
  * namespace names.
  */
 @Component
-public final class RootCaCertPublisher implements ControllerDefinition {
+public final class RootCaCertPublisher extends ConfiguredController {
 
     static final String NAME = "root-ca-cert-publisher";
     private static final String PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
 
-    private final ControllerProperties props;
     private final String ca;
 
     public RootCaCertPublisher(ControllerProperties props, @Value("${berth.pki.dir}") Path pkiDir) {
-        this.props = props;
+        super(NAME, props, 1);
         // the same file the controller manager's client trusts (ControllerConfiguration)
         this.ca = readCa(props.caFile() != null ? props.caFile() : pkiDir.resolve("ca.crt"));
     }
@@ -62,17 +61,6 @@ public final class RootCaCertPublisher implements ControllerDefinition {
     /** The cluster CA certificate, PEM, as read at start-up. */
     String ca() {
         return ca;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** Kubernetes runs it with 1 worker. */
-    @Override
-    public int workers() {
-        return props.workers(NAME, 1);
     }
 
     @Override

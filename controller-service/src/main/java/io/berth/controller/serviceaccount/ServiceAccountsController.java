@@ -2,7 +2,7 @@ package io.berth.controller.serviceaccount;
 
 import io.berth.controller.config.ControllerProperties;
 import io.berth.controller.runtime.ControllerContext;
-import io.berth.controller.runtime.ControllerDefinition;
+import io.berth.controller.runtime.ConfiguredController;
 import io.berth.controller.runtime.Reconciler;
 import io.berth.controller.runtime.WorkQueue;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -16,25 +16,12 @@ import org.springframework.stereotype.Component;
  * it is deleted. Workqueue keys are namespace names.
  */
 @Component
-public final class ServiceAccountsController implements ControllerDefinition {
+public final class ServiceAccountsController extends ConfiguredController {
 
     static final String NAME = "serviceaccount";
 
-    private final ControllerProperties props;
-
     public ServiceAccountsController(ControllerProperties props) {
-        this.props = props;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** Kubernetes' {@code --concurrent-serviceaccount-syncs} default: 1. */
-    @Override
-    public int workers() {
-        return props.workers(NAME, 1);
+        super(NAME, props, 1);
     }
 
     @Override
