@@ -78,7 +78,7 @@ final class PodStartup implements Benchmark {
         try (KubernetesClient client = client(cluster)) {
             Real real;
             try (BenchNode node = BenchNode.start(cluster, client)) {
-                real = real(client, node);
+                real = real(cluster, client, node);
             }
             PodStartups.Result simulated = null;
             String simulatedError = null;
@@ -92,7 +92,7 @@ final class PodStartup implements Benchmark {
         }
     }
 
-    private static Real real(KubernetesClient client, BenchNode node) {
+    private static Real real(ClusterHarness cluster, KubernetesClient client, BenchNode node) {
         PodStartups.namespace(client, NAMESPACE);
         warmUp(client, NAMESPACE, node.name());
         BenchNode.Leftovers warm = node.awaitNoPods(CLEANUP_DEADLINE, SANDBOX_PATIENCE);
@@ -105,10 +105,13 @@ final class PodStartup implements Benchmark {
         long pid = node.agent().pid();
         Procs.Cpu before = Procs.cpu(pid);
         CpuUsage cpu = CpuUsage.take();
+        ApiRequests requests = ApiRequests.read(cluster.apiServiceManagementUrls());
         PodStartups.Result result = PodStartups.run(client, NAMESPACE, node.name(), "pod-", PODS, PER_SECOND,
                 RUNNING_DEADLINE);
         Procs.Cpu used = Procs.cpu(pid).minus(before);
         Console.progress(NAME, CpuUsage.take().since(cpu, result.running().size(), "pod"));
+        ApiRequests.read(cluster.apiServiceManagementUrls()).since(requests)
+                .describePer(result.running().size(), "pod").forEach(l -> Console.progress(NAME, l));
         Console.progress(NAME, describe("real node", result));
 
         // the 100 pods keep running: the agent's memory with them, the most of a few readings

@@ -45,54 +45,96 @@ final class RealNode {
     static synchronized NodeAgentHandle get() {
         assumeRoot();
         if (agent == null) {
-            ClusterHarness cluster = SharedCluster.get();
-            NodeCredentials.ensureBootstrapToken(cluster);
-            try {
-                home = Files.createTempDirectory("berth-e2e-node-");
-                Path token = home.resolve("bootstrap-token");
-                Files.writeString(token, NodeCredentials.BOOTSTRAP + "\n");
-                agent = cluster.startNodeAgent(NAME, Map.of(
-                        "berth.node.bootstrap-token-file", token.toString(),
-                        "berth.node.state-dir", stateDir().toString(),
-                        "berth.node.network.bridge", BRIDGE,
-                        "berth.node.network.pod-cidr", POD_CIDR,
-                        "berth.node.runtime.runc-root", home.resolve("runc").toString(),
-                        "berth.node.runtime.cgroup-parent", "berth-e2e",
-                        "berth.node.runtime.backoff-initial", "2s",
-                        "berth.node.runtime.unmanaged-check", "2s",
-                        // small, so that a chatty test pod's log rotates within seconds
-                        "berth.node.runtime.log-max-size", "32KB",
-                        "berth.node.runtime.log-max-files", "3"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            home = tempHome();
+            agent = start(NAME, BRIDGE, POD_CIDR, "berth-e2e", home);
             NodeAgentHandle started = agent;
+            Path startedHome = home;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 started.close();
-                cleanUp();
+                cleanUp(startedHome, BRIDGE, "berth-e2e");
             }, "berth-e2e-node"));
         }
         return agent;
     }
 
     /**
+     * Another real node on this machine, with its own bridge, pod CIDR, runc root and cgroup parent, for a test that
+     * needs pods on two nodes. Closing it deletes its pods, stops its agent, removes everything it made and its Node.
+     */
+    static Extra startExtra(String name, String bridge, String podCidr) {
+        get();
+        Path extraHome = tempHome();
+        String cgroupParent = "berth-" + name;
+        NodeAgentHandle extra = start(name, bridge, podCidr, cgroupParent, extraHome);
+        return new Extra(name, extra, () -> cleanUp(extraHome, bridge, cgroupParent));
+    }
+
+    /** A node started by {@link #startExtra}. */
+    record Extra(String name, NodeAgentHandle agent, Runnable cleanUp) implements AutoCloseable {
+        @Override
+        public void close() {
+            KubernetesClient client = SharedCluster.client();
+            client.pods().inAnyNamespace().withField("spec.nodeName", name).list().getItems()
+                    .forEach(p -> client.pods().inNamespace(p.getMetadata().getNamespace())
+                            .withName(p.getMetadata().getName()).delete());
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.pods().inAnyNamespace()
+                    .withField("spec.nodeName", name).list().getItems().isEmpty());
+            agent.close();
+            cleanUp.run();
+            client.nodes().withName(name).delete();
+            client.leases().inNamespace("kube-node-lease").withName(name).delete();
+        }
+    }
+
+    private static Path tempHome() {
+        try {
+            return Files.createTempDirectory("berth-e2e-node-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static NodeAgentHandle start(String name, String bridge, String podCidr, String cgroupParent, Path home) {
+        ClusterHarness cluster = SharedCluster.get();
+        NodeCredentials.ensureBootstrapToken(cluster);
+        try {
+            Path token = home.resolve("bootstrap-token");
+            Files.writeString(token, NodeCredentials.BOOTSTRAP + "\n");
+            return cluster.startNodeAgent(name, Map.of(
+                    "berth.node.bootstrap-token-file", token.toString(),
+                    "berth.node.state-dir", home.resolve("node").resolve(name).toString(),
+                    "berth.node.network.bridge", bridge,
+                    "berth.node.network.pod-cidr", podCidr,
+                    "berth.node.runtime.runc-root", home.resolve("runc").toString(),
+                    "berth.node.runtime.cgroup-parent", cgroupParent,
+                    "berth.node.runtime.backoff-initial", "2s",
+                    "berth.node.runtime.unmanaged-check", "2s",
+                    // small, so that a chatty test pod's log rotates within seconds
+                    "berth.node.runtime.log-max-size", "32KB",
+                    "berth.node.runtime.log-max-files", "3"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Containers outlive their agent by design; when the tests are over, nothing of this node may: its containers,
      * network namespaces, bridge, mounts under its state directory and cgroups.
      */
-    private static void cleanUp() {
+    private static void cleanUp(Path home, String bridge, String cgroupParent) {
         String script = """
-                R="$1"; HOME_DIR="$2"; BRIDGE="$3"
+                R="$1"; HOME_DIR="$2"; BRIDGE="$3"; CGROUP="$4"
                 for id in $(runc --root "$R" list -q 2>/dev/null); do runc --root "$R" delete --force "$id"; done
                 for ns in $(ip netns list | awk '{print $1}' | grep "^berth-$BRIDGE-"); do ip netns del "$ns"; done
                 ip link del "$BRIDGE" 2>/dev/null
                 awk -v h="$HOME_DIR" 'index($2, h) == 1 { print $2 }' /proc/self/mounts | sort -r | xargs -r umount -l
-                find /sys/fs/cgroup/*/berth-e2e -depth -type d -exec rmdir {} \\; 2>/dev/null
+                find /sys/fs/cgroup/*/"$CGROUP" -depth -type d -exec rmdir {} \\; 2>/dev/null
                 rm -rf "$HOME_DIR"
                 true
                 """;
         try {
-            new ProcessBuilder("sh", "-c", script, "sh", runcRoot().toString(), home.toString(), BRIDGE)
-                    .inheritIO().start().waitFor();
+            new ProcessBuilder("sh", "-c", script, "sh", home.resolve("runc").toString(), home.toString(), bridge,
+                    cgroupParent).inheritIO().start().waitFor();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

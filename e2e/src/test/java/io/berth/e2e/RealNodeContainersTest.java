@@ -264,4 +264,31 @@ class RealNodeContainersTest {
         assertThat(failing.exitCode()).isEqualTo(3);
         assertThat(failing.stderr()).contains("to-stderr");
     }
+
+    @Test
+    void kubectlCpCopiesFilesInAndOutExecTakesStdinAndLogsHonourTailSinceAndTimestamps() throws Exception {
+        client.pods().inNamespace(NS).resource(pod("files", "Always",
+                "echo one; echo two; echo three; exec sleep 3600").build()).create();
+        RealNode.awaitPod(client, NS, "files", "Running", Duration.ofSeconds(60));
+        Path local = Files.createTempFile(kubectl.home(), "cp-", ".txt");
+        Files.writeString(local, "copied in by kubectl cp\n");
+
+        kubectl.run("cp", local.toString(), NS + "/files:/tmp/in.txt").orThrow();
+        assertThat(kubectl.run("exec", "-n", NS, "files", "--", "cat", "/tmp/in.txt").orThrow().stdout())
+                .isEqualTo("copied in by kubectl cp\n");
+        Path back = kubectl.home().resolve("back.txt");
+        kubectl.run("cp", NS + "/files:/tmp/in.txt", back.toString()).orThrow();
+        assertThat(back).hasContent("copied in by kubectl cp");
+
+        Kubectl.Result counted = kubectl.runWithInput("a\nb\nc\n", "exec", "-i", "-n", NS, "files", "--", "wc", "-l");
+        assertThat(counted.orThrow().stdout().strip()).isEqualTo("3");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(logs("files")).isEqualTo("one\ntwo\nthree\n"));
+        assertThat(logs("files", "--tail=1")).isEqualTo("three\n");
+        assertThat(logs("files", "--since=1h")).isEqualTo("one\ntwo\nthree\n");
+        String stamped = logs("files", "--tail=2", "--timestamps");
+        assertThat(stamped.lines().toList()).hasSize(2).allSatisfy(line ->
+                assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z (two|three)"));
+    }
 }

@@ -47,8 +47,12 @@ class RealNodePodsTest {
     }
 
     static Pod webPod(String name) {
+        return webPod(name, RealNode.NAME);
+    }
+
+    static Pod webPod(String name, String node) {
         return new PodBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
-                .withNewSpec().withNodeName(RealNode.NAME)
+                .withNewSpec().withNodeName(node)
                 .addNewContainer().withName("web").withImage("host")
                 .withCommand("python3", "-u", "-m", "http.server", "8080")
                 .addNewPort().withContainerPort(8080).withName("http").endPort()
@@ -80,6 +84,28 @@ class RealNodePodsTest {
             assertThat(logs.stdout()).contains("GET /from-the-host-web-a").contains("\"GET / HTTP/1.1\" 200")
                     .doesNotContain("from-the-host-web-b");
         });
+    }
+
+    @Test
+    void aPodReachesAPodOnAnotherNodeOfThisMachineThroughTheHostsRoutesWithoutNat() throws Exception {
+        try (RealNode.Extra other = RealNode.startExtra("e2e-real-2", "be2e1", "10.251.1.0/24")) {
+            client.pods().inNamespace(NS).resource(webPod("far", other.name())).create();
+            client.pods().inNamespace(NS).resource(webPod("near")).create();
+            Pod far = RealNode.awaitPod(client, NS, "far", "Ready", Duration.ofSeconds(60));
+            Pod near = RealNode.awaitPod(client, NS, "near", "Ready", Duration.ofSeconds(60));
+            assertThat(far.getStatus().getPodIP()).startsWith("10.251.1.");
+            assertThat(near.getStatus().getPodIP()).startsWith("10.251.0.");
+
+            String fetch = "import urllib.request; print(urllib.request.urlopen('http://"
+                    + far.getStatus().getPodIP() + ":8080/?from=near', timeout=5).status)";
+            Kubectl.Result answer = kubectl.run("exec", "-n", NS, "near", "--", "python3", "-c", fetch);
+            assertThat(answer.stdout().strip()).as(answer.stderr()).isEqualTo("200");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(kubectl.run("logs", "-n", NS,
+                    "far").stdout()).as("the request arrives from the other pod's own address")
+                    .contains(near.getStatus().getPodIP() + " - - ").contains("GET /?from=near"));
+        }
+        assertThat(client.pods().inNamespace(NS).withName("far").get()).isNull();
+        assertThat(run("ip", "-o", "link", "show", "be2e1")).doesNotContain("be2e1:");
     }
 
     @Test

@@ -290,6 +290,11 @@ public final class ClusterHarness implements AutoCloseable {
         return apiServices.stream().map(s -> "https://127.0.0.1:" + s.port()).toList();
     }
 
+    /** Each api-service replica's management (Actuator) base URL, plain HTTP on loopback. */
+    public List<String> apiServiceManagementUrls() {
+        return apiServices.stream().map(s -> "http://127.0.0.1:" + s.managementPort()).toList();
+    }
+
     public String adminToken() {
         return adminToken;
     }

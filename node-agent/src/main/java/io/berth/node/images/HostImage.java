@@ -30,6 +30,11 @@ final class HostImage {
     static final String ID = "sha256:" + sha256("berth host image v1: read-only binds of /usr /bin /lib* /sbin /etc");
     static final List<String> ENV = List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 
+    /** Directories of the container's own rootfs that programs expect to write to (kubectl cp stages in /tmp). */
+    static final List<String> SCRATCH = List.of("tmp", "var/tmp");
+    /** {@code drwxrwxrwt}, as in every base image. */
+    private static final int STICKY_WORLD_WRITABLE = 01777;
+
     private final Path hostRoot;
 
     HostImage(Path hostRoot) {
@@ -44,8 +49,15 @@ final class HostImage {
         return new Image(reference, ID, List.of(), List.of(), ENV, "", "");
     }
 
-    /** Fills the empty {@code rootfs} with the host's symlinked top-level entries; returns the binds it needs. */
+    /**
+     * Fills the empty {@code rootfs} with the host's symlinked top-level entries and the scratch directories every
+     * base image has ({@code /tmp}, {@code /var/tmp}: mode 1777); returns the binds it needs.
+     */
     List<ContainerPlan.Mount> prepare(Path rootfs) throws IOException {
+        for (String scratch : SCRATCH) {
+            Path dir = Files.createDirectories(rootfs.resolve(scratch));
+            Files.setAttribute(dir, "unix:mode", STICKY_WORLD_WRITABLE);
+        }
         List<ContainerPlan.Mount> mounts = new ArrayList<>();
         for (String name : entries()) {
             Path onHost = hostRoot.resolve(name);

@@ -35,7 +35,7 @@ class HostImageTest {
     }
 
     @Test
-    void aHostRootfsBindsTheHostsDirectoriesReadOnlyOverlaysEtcAndRecreatesItsMergedUsrLinks() throws IOException {
+    void aHostRootfsBindsTheHostsDirectoriesReadOnlyOverlaysEtcRecreatesItsMergedUsrLinksAndHasScratchDirectories() throws IOException {
         Path host = fakeHost();
         LocalImageStore store = new LocalImageStore(dir.resolve("store"), dir.resolve("containers"), host);
         Image image = store.find("host").orElseThrow();
@@ -54,6 +54,10 @@ class HostImageTest {
         assertThat(Files.readSymbolicLink(rootfs.path().resolve("lib"))).isEqualTo(Path.of("usr/lib"));
         assertThat(Files.readSymbolicLink(rootfs.path().resolve("sbin"))).isEqualTo(Path.of("usr/sbin"));
         assertThat(rootfs.path().resolve("home")).doesNotExist();
+        for (String scratch : List.of("tmp", "var/tmp")) {
+            assertThat(Files.getAttribute(rootfs.path().resolve(scratch), "unix:mode")).as(scratch)
+                    .isEqualTo(0x4000 | 01777); // a directory, drwxrwxrwt
+        }
         assertThat(store.prepare(image, "h1")).isEqualTo(rootfs);
 
         store.release("h1");
