@@ -14,8 +14,24 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class NodeAgentApplication {
 
+    /** {@code java.lang.ProcessImpl}'s switch: how the JDK starts a child process. */
+    static final String LAUNCH_MECHANISM = "jdk.lang.Process.launchMechanism";
+
     public static void main(String[] args) {
+        preferVfork();
         ApiClients.ensureCommonPool();
         SpringApplication.run(NodeAgentApplication.class, args);
+    }
+
+    /**
+     * The agent starts a dozen short programs per pod ({@code ip}, {@code unshare}, {@code mount}, {@code runc},
+     * conmon's shell). JDK 17 starts each through {@code jspawnhelper} (posix_spawn, then a second exec); vfork execs
+     * the program directly, which costs about half the CPU per command here (5 against 14 ms for {@code /bin/true},
+     * JVM and child together). A {@code -D} on the command line wins.
+     */
+    static void preferVfork() {
+        if (System.getProperty(LAUNCH_MECHANISM) == null) {
+            System.setProperty(LAUNCH_MECHANISM, "VFORK");
+        }
     }
 }
