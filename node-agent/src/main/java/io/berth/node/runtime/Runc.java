@@ -3,6 +3,8 @@ package io.berth.node.runtime;
 import io.berth.apimachinery.json.Json;
 import tools.jackson.databind.JsonNode;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +36,14 @@ final class Runc {
 
     Path root() {
         return root;
+    }
+
+    /**
+     * Whether runc keeps a container of this id: its state directory under the root exists, which is the condition
+     * under which {@code runc create} refuses the id. A file check, where {@code runc state} would cost a process.
+     */
+    boolean exists(String id) {
+        return Files.isDirectory(root.resolve(id), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** {@code runc state}: empty when runc knows no such container. */

@@ -175,7 +175,7 @@ public final class RuncRuntime implements ContainerRuntime {
     public ContainerState startContainer(Sandbox sandbox, ContainerPlan plan) {
         String id = checkId("container id", plan.id());
         return containerLocks.locked(id, () -> {
-            if (runc.state(id).isPresent()) {
+            if (runc.exists(id)) {
                 throw new RuntimeFailure("container " + id + " already exists");
             }
             if (plan.rootfs().toAbsolutePath().normalize().getNameCount() == 0) {
@@ -195,8 +195,9 @@ public final class RuncRuntime implements ContainerRuntime {
             } catch (IOException e) {
                 throw new RuntimeFailure("cannot write the bundle of container " + id + ": " + e.getMessage(), e);
             }
+            long pid;
             try {
-                conmon.create(id, bundle, plan.logPath().toAbsolutePath());
+                pid = conmon.create(id, bundle, plan.logPath().toAbsolutePath());
                 // recorded before the process runs, so a process that exits at once never ends before it started
                 states.recordStart(id, Instant.now());
                 runc.start(id);
@@ -208,6 +209,10 @@ public final class RuncRuntime implements ContainerRuntime {
                 }
                 throw e;
             }
+            // runc start made the created process (conmon reported its pid) exec the container's command: running,
+            // as inspect sees without asking runc for as long as that process lives and conmon wrote no exit file
+            running.put(id, states.from(Json.mapper().createObjectNode().put("id", id).put("status", "running")
+                    .put("pid", pid)));
             return inspect(id).orElseThrow(() -> new RuntimeFailure("container " + id + " vanished after start"));
         });
     }
