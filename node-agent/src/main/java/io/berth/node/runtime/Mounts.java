@@ -7,7 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** Mount table look-ups and unmounting, for the namespace pins and the pod's {@code /dev/shm}. Thread safe. */
@@ -20,15 +22,20 @@ final class Mounts {
 
     /** True when something is mounted on {@code path} in the agent's mount namespace. */
     static boolean isMountPoint(Path path) {
-        String target = canonical(path);
+        return mountPoints().contains(canonical(path));
+    }
+
+    /** Every mount point of the agent's mount namespace, as the mount table spells them: one read of the table. */
+    static Set<String> mountPoints() {
+        Set<String> points = new HashSet<>();
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
                 String[] fields = line.split(" ");
-                if (fields.length > 4 && PodCgroups.unescape(fields[4]).equals(target)) {
-                    return true;
+                if (fields.length > 4) {
+                    points.add(PodCgroups.unescape(fields[4]));
                 }
             }
-            return false;
+            return points;
         } catch (IOException e) {
             throw new RuntimeFailure("cannot read the mount table: " + e.getMessage(), e);
         }
@@ -39,6 +46,15 @@ final class Mounts {
      * stats, not a read of the whole mount table, so a pod's sync can ask every second.
      */
     static boolean isNamespacePin(Path path) {
+        return hasOwnFilesystem(path);
+    }
+
+    /**
+     * Whether another filesystem is mounted at {@code path} (a tmpfs, a namespace pin): its device differs from its
+     * directory's. Two stats, where the mount table grows with every pod; a bind of the same filesystem does not
+     * count, so this is for the agent's own tmpfs and nsfs mounts.
+     */
+    static boolean hasOwnFilesystem(Path path) {
         try {
             Object dev = Files.getAttribute(path, "unix:dev", LinkOption.NOFOLLOW_LINKS);
             return !dev.equals(Files.getAttribute(path.getParent(), "unix:dev"));
@@ -77,8 +93,9 @@ final class Mounts {
         }
         try (Stream<Path> walk = Files.walk(dir)) {
             List<Path> paths = walk.sorted(Comparator.reverseOrder()).toList();
+            Set<String> mounted = mountPoints();
             for (Path p : paths) {
-                if (isMountPoint(p)) {
+                if (mounted.contains(canonical(p))) {
                     throw new RuntimeFailure("refusing to delete " + dir + ": " + p + " is still mounted");
                 }
             }

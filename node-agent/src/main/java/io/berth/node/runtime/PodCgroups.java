@@ -118,6 +118,27 @@ final class PodCgroups {
 
     /** The cgroup hierarchies runc uses: every cgroup mount directly under, or at, {@code /sys/fs/cgroup}. */
     static List<Path> hierarchies() {
+        Hierarchies last = hierarchies;
+        long now = System.nanoTime();
+        if (last != null && now - last.readAt() < HIERARCHIES_TTL.toNanos()) {
+            return last.paths();
+        }
+        List<Path> read = readHierarchies();
+        hierarchies = new Hierarchies(read, now);
+        return read;
+    }
+
+    /**
+     * How long the cgroup hierarchies read from the mount table are used: they do not change while a node runs, and
+     * the table grows with every pod (several reads per pod start cost more than the rest of its cgroup work).
+     */
+    private static final Duration HIERARCHIES_TTL = Duration.ofSeconds(30);
+    private static volatile Hierarchies hierarchies;
+
+    private record Hierarchies(List<Path> paths, long readAt) {
+    }
+
+    private static List<Path> readHierarchies() {
         Set<Path> result = new LinkedHashSet<>();
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
@@ -138,7 +159,7 @@ final class PodCgroups {
         } catch (IOException e) {
             throw new RuntimeFailure("cannot read the mount table: " + e.getMessage(), e);
         }
-        return new ArrayList<>(result);
+        return List.copyOf(result);
     }
 
     private static Path resolve(Path hierarchy, String relative) {

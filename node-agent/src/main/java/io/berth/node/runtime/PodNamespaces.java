@@ -3,6 +3,7 @@ package io.berth.node.runtime;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,16 +58,17 @@ final class PodNamespaces {
         } catch (IOException e) {
             throw new RuntimeFailure("cannot create the sandbox directory " + dir + ": " + e.getMessage(), e);
         }
-        if (!Mounts.isMountPoint(pins.ipc()) || !Mounts.isMountPoint(pins.uts())) {
-            Mounts.unmount(pins.ipc());
-            Mounts.unmount(pins.uts());
+        if (!Mounts.isNamespacePin(pins.ipc()) || !Mounts.isNamespacePin(pins.uts())) {
+            // a pin file that does not exist yet (a new pod) cannot have anything mounted on it
+            unmountIfPresent(pins.ipc());
+            unmountIfPresent(pins.uts());
             touch(pins.ipc());
             touch(pins.uts());
             Commands.check("create the pod's IPC and UTS namespaces", List.of("unshare",
                     "--ipc=" + pins.ipc(), "--uts=" + pins.uts(),
                     "sh", "-c", "printf %s \"$1\" > /proc/sys/kernel/hostname", "sh", hostname), TIMEOUT);
         }
-        if (!Mounts.isMountPoint(pins.shm())) {
+        if (!Mounts.hasOwnFilesystem(pins.shm())) {
             Commands.check("mount the pod's /dev/shm", List.of("mount", "-t", "tmpfs",
                     "-o", "nosuid,noexec,nodev,mode=1777,size=65536k", "shm", pins.shm().toString()), TIMEOUT);
         }
@@ -76,6 +78,12 @@ final class PodNamespaces {
             startPause(pins.pid(), cgroupProcs);
         }
         return pins;
+    }
+
+    private static void unmountIfPresent(Path pin) {
+        if (Files.exists(pin, LinkOption.NOFOLLOW_LINKS)) {
+            Mounts.unmount(pin);
+        }
     }
 
     /** Kills the pause process (and so every process in a shared PID namespace) and unmounts every pin. */
