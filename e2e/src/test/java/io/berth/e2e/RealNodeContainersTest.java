@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -290,5 +291,68 @@ class RealNodeContainersTest {
         String stamped = logs("files", "--tail=2", "--timestamps");
         assertThat(stamped.lines().toList()).hasSize(2).allSatisfy(line ->
                 assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z (two|three)"));
+    }
+
+    @Test
+    void aStartupProbeHoldsBackReadinessAndExecTcpAndHttpProbesDecideStartedReadyAndAlive() {
+        // serves at once, but says it has started only after 3 s: Ready must wait for the startup probe
+        Pod p = pod("probed", "Always", "python3 -m http.server 8080 & sleep 3; touch /tmp/started; wait")
+                .editSpec().editFirstContainer()
+                .withNewStartupProbe().withNewExec().withCommand("test", "-f", "/tmp/started").endExec()
+                .withPeriodSeconds(1).withFailureThreshold(30).endStartupProbe()
+                .withNewReadinessProbe().withNewTcpSocket().withNewPort(8080).endTcpSocket()
+                .withPeriodSeconds(1).endReadinessProbe()
+                .withNewLivenessProbe().withNewHttpGet().withPath("/").withNewPort(8080).endHttpGet()
+                .withInitialDelaySeconds(5).withPeriodSeconds(2).withTimeoutSeconds(2).endLivenessProbe()
+                .endContainer().endSpec().build();
+        client.pods().inNamespace(NS).resource(p).create();
+
+        Pod ready = RealNode.awaitPod(client, NS, "probed", "Ready", Duration.ofSeconds(60));
+        var status = ready.getStatus().getContainerStatuses().get(0);
+        assertThat(status.getStarted()).isTrue();
+        Instant started = Instant.parse(status.getState().getRunning().getStartedAt());
+        Instant readyAt = Instant.parse(ready.getStatus().getConditions().stream()
+                .filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow().getLastTransitionTime());
+        assertThat(Duration.between(started, readyAt)).as("Ready waited for the startup probe")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        // the liveness probe (httpGet) keeps passing: no restart well past its initial delay
+        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12)).untilAsserted(() ->
+                assertThat(client.pods().inNamespace(NS).withName("probed").get().getStatus()
+                        .getContainerStatuses().get(0).getRestartCount()).isZero());
+    }
+
+    @Test
+    void aNativeSidecarStartsFirstAndRunsBesideTheContainerWhosePostStartHookRan() {
+        Pod p = pod("hooked", "Always", "while [ ! -f /tmp/hook ]; do sleep 0.1; done; cat /tmp/hook; exec sleep 3600")
+                .editSpec()
+                .addNewInitContainer().withName("sidecar").withImage("host").withRestartPolicy("Always")
+                .withCommand("sh", "-c", "echo sidecar up; exec sleep 3600").endInitContainer()
+                .editFirstContainer().withNewLifecycle().withNewPostStart().withNewExec()
+                .withCommand("sh", "-c", "echo written by postStart > /tmp/hook").endExec().endPostStart()
+                .endLifecycle().endContainer().endSpec().build();
+        client.pods().inNamespace(NS).resource(p).create();
+
+        Pod running = RealNode.awaitPod(client, NS, "hooked", "Ready", Duration.ofSeconds(60));
+        var sidecar = running.getStatus().getInitContainerStatuses().get(0);
+        var main = running.getStatus().getContainerStatuses().get(0);
+        assertThat(sidecar.getName()).isEqualTo("sidecar");
+        assertThat(sidecar.getState().getRunning()).as("a sidecar keeps running").isNotNull();
+        assertThat(Instant.parse(sidecar.getState().getRunning().getStartedAt()))
+                .isBeforeOrEqualTo(Instant.parse(main.getState().getRunning().getStartedAt()));
+        assertThat(logs("hooked", "-c", "sidecar")).isEqualTo("sidecar up\n");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(logs("hooked", "-c", "main")).isEqualTo("written by postStart\n"));
+    }
+
+    @Test
+    void activeDeadlineSecondsFailsThePodAndStopsItsContainer() {
+        Pod p = pod("deadline", "Never", "exec sleep 3600").editSpec().withActiveDeadlineSeconds(3L).endSpec().build();
+        client.pods().inNamespace(NS).resource(p).create();
+
+        Pod failed = RealNode.awaitPod(client, NS, "deadline", "Failed", Duration.ofSeconds(60));
+        assertThat(failed.getStatus().getReason()).isEqualTo("DeadlineExceeded");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(client.pods().inNamespace(NS)
+                .withName("deadline").get().getStatus().getContainerStatuses().get(0).getState().getTerminated())
+                .as("the container was stopped").isNotNull());
     }
 }

@@ -39,6 +39,8 @@ final class PodWorker {
     private volatile Pod pod;
     private Sandbox sandbox;
     private String terminalPhase;
+    /** When a terminal pod's running containers were sent TERM; KILL follows after the grace period. */
+    private Instant stopRequested;
     private String terminalReason;
     private String terminalMessage;
     private boolean statusUnwritten;
@@ -126,9 +128,10 @@ final class PodWorker {
             deadline(p, now);
         }
         if (terminal()) {
-            stopAll("TERM");
+            boolean stopping = stopRunning(p, now);
             report(p, now);
-            return statusUnwritten ? now.plusSeconds(1) : null;
+            // a container still stopping is looked at again each second, until it is gone and its status says so
+            return stopping || statusUnwritten ? now.plusSeconds(1) : null;
         }
         try {
             sandbox = ctx.runtime().runSandbox(new SandboxConfig(uid, p.getMetadata().getNamespace(),
@@ -314,7 +317,25 @@ final class PodWorker {
         }
     }
 
-    /** Stops every running container (terminal pods); the KILL follows on a later sync if TERM is ignored. */
+    /**
+     * Stops the running containers of a terminal pod (activeDeadlineSeconds) as the kubelet kills a pod: TERM, and
+     * KILL once the pod's termination grace period has passed (a process that ignores TERM, such as a PID 1 without a
+     * handler, would otherwise run on). Returns whether any container still runs.
+     */
+    private boolean stopRunning(Pod p, Instant now) {
+        boolean running = books.values().stream().anyMatch(ContainerBook::running);
+        if (!running) {
+            return false;
+        }
+        if (stopRequested == null) {
+            stopRequested = now;
+            stopAll("TERM");
+        } else if (!now.isBefore(stopRequested.plusSeconds(grace(p)))) {
+            stopAll("KILL");
+        }
+        return true;
+    }
+
     private void stopAll(String signal) {
         for (ContainerBook book : books.values()) {
             if (book.running()) {
@@ -446,6 +467,11 @@ final class PodWorker {
         if (probe.getTerminationGracePeriodSeconds() != null) {
             return probe.getTerminationGracePeriodSeconds();
         }
+        return grace(p);
+    }
+
+    /** The pod's {@code terminationGracePeriodSeconds}, Kubernetes' 30 when unset. */
+    private static long grace(Pod p) {
         Long g = p.getSpec().getTerminationGracePeriodSeconds();
         return g == null ? 30 : g;
     }

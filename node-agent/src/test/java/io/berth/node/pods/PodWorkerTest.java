@@ -125,6 +125,37 @@ class PodWorkerTest {
     }
 
     @Test
+    void aPodPastItsActiveDeadlineFailsAndItsContainerIsTerminatedThenKilledAfterTheGracePeriod() {
+        Pod p = pod("Always");
+        p.getSpec().setActiveDeadlineSeconds(5L);
+        p.getSpec().setTerminationGracePeriodSeconds(3L);
+        p.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withStartTime(clock.instant().toString())
+                .build());
+        PodWorker w = worker(p);
+        w.sync();
+        assertThat(status.getPhase()).isEqualTo("Running");
+
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(w.sync()).as("looked at again while its container stops").isEqualTo(clock.instant().plusSeconds(1));
+        assertThat(status.getPhase()).isEqualTo("Failed");
+        assertThat(status.getReason()).isEqualTo("DeadlineExceeded");
+        assertThat(runtime.signals).containsExactly("main-0 TERM");
+
+        clock.advance(Duration.ofSeconds(1));
+        w.sync();
+        assertThat(runtime.signals).as("within the grace period: no KILL yet").containsExactly("main-0 TERM");
+
+        clock.advance(Duration.ofSeconds(2));
+        w.sync();
+        assertThat(runtime.signals).containsExactly("main-0 TERM", "main-0 KILL");
+
+        exit("main-0", 137);
+        assertThat(w.sync()).as("nothing runs any more").isNull();
+        assertThat(main().getState().getTerminated().getExitCode()).isEqualTo(137);
+        assertThat(launched).as("a failed pod restarts nothing").containsExactly("main-0");
+    }
+
+    @Test
     void aRunningPodsVolumesAreRefreshedEveryTenSeconds() {
         PodWorker w = worker(pod("Always"));
         w.sync();
@@ -319,8 +350,11 @@ class PodWorkerTest {
             reopened.add(containerId);
         }
 
+        final List<String> signals = new ArrayList<>();
+
         @Override
         public void signal(String containerId, String signal) {
+            signals.add(containerId + " " + signal);
         }
 
         @Override
