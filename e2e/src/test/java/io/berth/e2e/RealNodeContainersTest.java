@@ -345,8 +345,13 @@ class RealNodeContainersTest {
     }
 
     @Test
-    void activeDeadlineSecondsFailsThePodAndStopsItsContainer() {
-        Pod p = pod("deadline", "Never", "exec sleep 3600").editSpec().withActiveDeadlineSeconds(3L).endSpec().build();
+    void activeDeadlineSecondsFailsThePodAndStopsItsContainerAfterItsPreStopHook() {
+        // sleep as PID 1 ignores TERM: the KILL after the 5 s grace period ends it
+        Pod p = pod("deadline", "Never", "exec sleep 3600").editSpec().withActiveDeadlineSeconds(3L)
+                .withTerminationGracePeriodSeconds(5L)
+                .editFirstContainer().withNewLifecycle().withNewPreStop().withNewExec()
+                .withCommand("sh", "-c", "echo running preStop > /proc/1/fd/1").endExec().endPreStop().endLifecycle()
+                .endContainer().endSpec().build();
         client.pods().inNamespace(NS).resource(p).create();
 
         Pod failed = RealNode.awaitPod(client, NS, "deadline", "Failed", Duration.ofSeconds(60));
@@ -354,5 +359,6 @@ class RealNodeContainersTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(client.pods().inNamespace(NS)
                 .withName("deadline").get().getStatus().getContainerStatuses().get(0).getState().getTerminated())
                 .as("the container was stopped").isNotNull());
+        assertThat(logs("deadline")).isEqualTo("running preStop\n");
     }
 }

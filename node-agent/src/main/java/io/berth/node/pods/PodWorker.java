@@ -318,9 +318,9 @@ final class PodWorker {
     }
 
     /**
-     * Stops the running containers of a terminal pod (activeDeadlineSeconds) as the kubelet kills a pod: TERM, and
-     * KILL once the pod's termination grace period has passed (a process that ignores TERM, such as a PID 1 without a
-     * handler, would otherwise run on). Returns whether any container still runs.
+     * Stops the running containers of a terminal pod (activeDeadlineSeconds) as the kubelet kills a pod: preStop,
+     * then TERM, and KILL once the pod's termination grace period has passed (a process that ignores TERM, such as a
+     * PID 1 without a handler, would otherwise run on). Returns whether any container still runs.
      */
     private boolean stopRunning(Pod p, Instant now) {
         boolean running = books.values().stream().anyMatch(ContainerBook::running);
@@ -329,19 +329,27 @@ final class PodWorker {
         }
         if (stopRequested == null) {
             stopRequested = now;
-            stopAll("TERM");
+            for (ContainerBook book : books.values()) {
+                if (book.running()) {
+                    String id = book.current.id();
+                    ctx.event(p, "Normal", "Killing", "Stopping container " + book.name);
+                    if (sandbox == null) {
+                        // adopted after a restart and not synced into a sandbox yet: no pod IP for an httpGet hook
+                        ctx.runtime().signal(id, "TERM");
+                    } else {
+                        ctx.hooks().preStopAsync(p, container(book.name), id, sandbox,
+                                () -> ctx.runtime().signal(id, "TERM"));
+                    }
+                }
+            }
         } else if (!now.isBefore(stopRequested.plusSeconds(grace(p)))) {
-            stopAll("KILL");
-        }
-        return true;
-    }
-
-    private void stopAll(String signal) {
-        for (ContainerBook book : books.values()) {
-            if (book.running()) {
-                ctx.runtime().signal(book.current.id(), signal);
+            for (ContainerBook book : books.values()) {
+                if (book.running()) {
+                    ctx.runtime().signal(book.current.id(), "KILL");
+                }
             }
         }
+        return true;
     }
 
     private void startProbes(ContainerBook book, Container c, Instant started) {

@@ -53,6 +53,8 @@ public final class SimulatedNodes implements AutoCloseable {
     private final SpreadTicker statusTicker;
     private final PodSimulator pods;
     private final ScheduledThreadPoolExecutor scheduler;
+    /** The Lease timers' own threads: no status report or pod transition can hold a renewal's turn back. */
+    private final ScheduledThreadPoolExecutor leaseScheduler;
     private final AtomicInteger registeredCount = new AtomicInteger();
     private final CompletableFuture<Void> registered = new CompletableFuture<>();
     private final List<Thread> registrationThreads = new ArrayList<>();
@@ -89,6 +91,12 @@ public final class SimulatedNodes implements AutoCloseable {
             return t;
         });
         scheduler.setRemoveOnCancelPolicy(true);
+        this.leaseScheduler = new ScheduledThreadPoolExecutor(2, r -> {
+            Thread t = new Thread(r, "berth-sim-lease-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        leaseScheduler.setRemoveOnCancelPolicy(true);
         // pod writes get their own gate: 5,000 nodes' heartbeats (500 a second) would otherwise hold every permit
         // on a busy machine and starve the pods' transitions, which no real kubelet queues behind other nodes'
         this.pods = new PodSimulator(client, new AsyncApi(client, sim.concurrency()), index, template.address(),
@@ -107,7 +115,7 @@ public final class SimulatedNodes implements AutoCloseable {
             throw new IllegalStateException("simulated nodes: start() in state " + state.get());
         }
         long now = System.nanoTime();
-        leaseTicker.start(scheduler, now);
+        leaseTicker.start(leaseScheduler, now);
         // registration writes each node's status: its first periodic one is due an interval later
         statusTicker.start(scheduler, now + props.statusUpdateInterval().toNanos());
         long started = System.nanoTime();
@@ -218,6 +226,7 @@ public final class SimulatedNodes implements AutoCloseable {
         registrationThreads.forEach(Thread::interrupt);
         pods.close();
         scheduler.shutdownNow();
+        leaseScheduler.shutdownNow();
         registered.completeExceptionally(new CancellationException("simulated nodes closed"));
     }
 }

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The pod worker's decisions, with a runtime and launcher that only remember what they were asked. */
 class PodWorkerTest {
@@ -139,7 +140,10 @@ class PodWorkerTest {
         assertThat(w.sync()).as("looked at again while its container stops").isEqualTo(clock.instant().plusSeconds(1));
         assertThat(status.getPhase()).isEqualTo("Failed");
         assertThat(status.getReason()).isEqualTo("DeadlineExceeded");
-        assertThat(runtime.signals).containsExactly("main-0 TERM");
+        // TERM follows the (absent) preStop hook on the hooks' thread
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(runtime.signals).containsExactly("main-0 TERM"));
+        assertThat(events).contains("Normal Killing: Stopping container main");
 
         clock.advance(Duration.ofSeconds(1));
         w.sync();
@@ -350,7 +354,7 @@ class PodWorkerTest {
             reopened.add(containerId);
         }
 
-        final List<String> signals = new ArrayList<>();
+        final List<String> signals = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public void signal(String containerId, String signal) {
